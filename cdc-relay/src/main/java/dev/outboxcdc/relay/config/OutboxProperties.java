@@ -1,0 +1,181 @@
+package dev.outboxcdc.relay.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of cdc-relay, bound from the {@code outbox.*} Spring Boot properties (and so from
+ * {@code OUTBOX_*} environment variables by relaxed binding). Every value is validated once, when
+ * it is bound: a bad name or a bad combination stops the relay before it connects to anything,
+ * with a message that names the property at fault.
+ *
+ * @param db                the PostgreSQL the outbox table lives in
+ * @param table             the outbox table, {@code table} or {@code schema.table}
+ * @param slot              the logical replication slot, created if missing
+ * @param publication       the publication covering only the outbox table, created if missing
+ * @param rabbitmq          the broker events are published to
+ * @param exchange          the durable topic exchange events are published to
+ * @param offsetTable       the table the relay keeps its offsets in, created if missing
+ * @param pollInterval      how long the engine waits for more changes before handing over a batch
+ * @param maxBatchSize      the most changes published and confirmed as one batch
+ * @param maxQueueSize      the most changes buffered between the WAL reader and the publisher
+ * @param heartbeatInterval how often the slot is moved forward while the outbox is quiet
+ * @param confirmTimeout    how long to wait for RabbitMQ to confirm a batch before republishing it
+ * @param retryBackoff      first wait before reconnecting after a failure
+ * @param maxRetryBackoff   the longest wait between reconnection attempts
+ * @param publishPending    whether rows still {@code PENDING} are published once on the first start
+ * @param maxEnvelopeSize   an envelope larger than this is dead-lettered instead of published
+ * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds; beyond it publishes are
+ *                          refused and retried, never dropped
+ * @param shutdownTimeout   how long a stop waits for in-flight confirms and the offset commit
+ */
+@ConfigurationProperties("outbox")
+public record OutboxProperties(
+        @DefaultValue Db db,
+        @DefaultValue(DEFAULT_TABLE) String table,
+        @DefaultValue(DEFAULT_SLOT) String slot,
+        @DefaultValue(DEFAULT_PUBLICATION) String publication,
+        @DefaultValue Rabbitmq rabbitmq,
+        @DefaultValue(DEFAULT_EXCHANGE) String exchange,
+        @DefaultValue(DEFAULT_OFFSET_TABLE) String offsetTable,
+        @DefaultValue("5ms") Duration pollInterval,
+        @DefaultValue("2048") int maxBatchSize,
+        @DefaultValue("16384") int maxQueueSize,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("30s") Duration confirmTimeout,
+        @DefaultValue("1s") Duration retryBackoff,
+        @DefaultValue("30s") Duration maxRetryBackoff,
+        @DefaultValue("true") boolean publishPending,
+        @DefaultValue("16MB") DataSize maxEnvelopeSize,
+        @DefaultValue("1000000") long unroutedMaxLength,
+        @DefaultValue("30s") Duration shutdownTimeout) {
+
+    /** Default outbox table. */
+    public static final String DEFAULT_TABLE = "public.outbox_events";
+    /** Default replication slot name. */
+    public static final String DEFAULT_SLOT = "outbox_relay";
+    /** Default publication name. */
+    public static final String DEFAULT_PUBLICATION = "outbox_relay";
+    /** Default exchange. */
+    public static final String DEFAULT_EXCHANGE = "outbox.events";
+    /** Default offset table. */
+    public static final String DEFAULT_OFFSET_TABLE = "public.outbox_relay_offsets";
+
+    /** Validates every setting; see the class documentation. */
+    public OutboxProperties {
+        Names.requireQualifiedName("outbox.table", table);
+        Names.requireQualifiedName("outbox.offset-table", offsetTable);
+        Names.requireSlotName("outbox.slot", slot);
+        Names.requireIdentifier("outbox.publication", publication);
+        Names.requireExchangeName("outbox.exchange", exchange);
+        requirePositive("outbox.poll-interval", pollInterval);
+        requirePositive("outbox.heartbeat-interval", heartbeatInterval);
+        requirePositive("outbox.confirm-timeout", confirmTimeout);
+        requirePositive("outbox.retry-backoff", retryBackoff);
+        requirePositive("outbox.max-retry-backoff", maxRetryBackoff);
+        if (maxBatchSize < 1) {
+            throw new InvalidSettingException("outbox.max-batch-size", String.valueOf(maxBatchSize), "must be at least 1");
+        }
+        if (maxQueueSize <= maxBatchSize) {
+            throw new InvalidSettingException("outbox.max-queue-size", String.valueOf(maxQueueSize),
+                    "must be larger than outbox.max-batch-size (" + maxBatchSize + ")");
+        }
+        requirePositive("outbox.shutdown-timeout", shutdownTimeout);
+        if (unroutedMaxLength < 1) {
+            throw new InvalidSettingException("outbox.unrouted-max-length", String.valueOf(unroutedMaxLength), "must be at least 1");
+        }
+        if (maxEnvelopeSize.toBytes() < 1024) {
+            throw new InvalidSettingException("outbox.max-envelope-size", maxEnvelopeSize.toString(), "must be at least 1KB");
+        }
+    }
+
+    /** The outbox table, parsed. */
+    public TableName tableName() {
+        return TableName.parse(table);
+    }
+
+    /** The offset table, parsed. */
+    public TableName offsetTableName() {
+        return TableName.parse(offsetTable);
+    }
+
+    private static void requirePositive(String property, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidSettingException(property, String.valueOf(value), "must be a positive duration such as 500ms or 10s");
+        }
+    }
+
+    /**
+     * The PostgreSQL connection.
+     *
+     * @param host     host name
+     * @param port     port
+     * @param name     database name
+     * @param user     role; needs LOGIN REPLICATION and SELECT on the outbox table
+     * @param password password, empty for trust or peer authentication
+     * @param sslmode  libpq/pgjdbc {@code sslmode}: disable, allow, prefer, require, verify-ca, verify-full
+     */
+    public record Db(
+            @DefaultValue("localhost") String host,
+            @DefaultValue("5432") int port,
+            @DefaultValue("postgres") String name,
+            @DefaultValue("postgres") String user,
+            @DefaultValue("") String password,
+            @DefaultValue("prefer") String sslmode) {
+
+        private static final java.util.Set<String> SSL_MODES =
+                java.util.Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+        /** Validates the connection settings. */
+        public Db {
+            if (host == null || host.isBlank()) {
+                throw new InvalidSettingException("outbox.db.host", host, "must not be empty");
+            }
+            if (port < 1 || port > 65535) {
+                throw new InvalidSettingException("outbox.db.port", String.valueOf(port), "must be between 1 and 65535");
+            }
+            if (name == null || name.isBlank()) {
+                throw new InvalidSettingException("outbox.db.name", name, "must not be empty");
+            }
+            if (user == null || user.isBlank()) {
+                throw new InvalidSettingException("outbox.db.user", user, "must not be empty");
+            }
+            if (!SSL_MODES.contains(sslmode)) {
+                throw new InvalidSettingException("outbox.db.sslmode", sslmode, "must be one of " + SSL_MODES);
+            }
+            password = password == null ? "" : password;
+        }
+
+        /** Never prints the password. */
+        @Override
+        public String toString() {
+            return "Db[" + user + "@" + host + ":" + port + "/" + name + ", sslmode=" + sslmode + "]";
+        }
+    }
+
+    /**
+     * The RabbitMQ connection.
+     *
+     * @param uri AMQP URI, {@code amqp://} or {@code amqps://} for TLS
+     */
+    public record Rabbitmq(@DefaultValue(DEFAULT_URI) String uri) {
+
+        /** Default broker URI. */
+        public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
+
+        /** Validates the URI scheme. */
+        public Rabbitmq {
+            if (uri == null || !(uri.startsWith("amqp://") || uri.startsWith("amqps://"))) {
+                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "must start with amqp:// or amqps://");
+            }
+        }
+
+        /** Never prints the password. */
+        @Override
+        public String toString() {
+            return "Rabbitmq[" + Secrets.maskUri(uri) + "]";
+        }
+    }
+}

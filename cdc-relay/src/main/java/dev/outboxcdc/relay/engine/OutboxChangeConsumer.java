@@ -1,0 +1,78 @@
+package dev.outboxcdc.relay.engine;
+
+import dev.outboxcdc.relay.envelope.MessageFactory;
+import dev.outboxcdc.relay.envelope.OutboxMessage;
+import dev.outboxcdc.relay.envelope.OutboxRowReader;
+import dev.outboxcdc.relay.health.RelayMetrics;
+import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data path, top to bottom: WAL records of a batch → envelopes → publish → wait for every
+ * confirm → mark each record processed → finish the batch (the engine then commits the offsets
+ * and the slot's confirmed LSN). Nothing is marked processed before RabbitMQ confirmed it, so a
+ * crash at any point republishes at most the batch in flight.
+ *
+ * <p>Only inserts (and snapshot reads of {@code PENDING} rows) of the outbox table become messages;
+ * heartbeats and anything else are marked processed without publishing. Called by one engine thread.
+ */
+final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxChangeConsumer.class);
+
+    private final String outboxTopic;
+    private final MessageFactory messages;
+    private final ConfirmingPublisher publisher;
+    private final RelayMetrics metrics;
+
+    OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics) {
+        this.outboxTopic = outboxTopic;
+        this.messages = messages;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<OutboxMessage> batch = new ArrayList<>(records.size());
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            SourceRecord record = event.record();
+            if (isOutboxInsert(record)) {
+                batch.add(messages.toMessage(OutboxRowReader.read(record)));
+            }
+        }
+        if (!batch.isEmpty()) {
+            publisher.publish(batch);
+            long now = System.currentTimeMillis();
+            for (OutboxMessage message : batch) {
+                if (message.isDeadLetter()) {
+                    metrics.deadLettered();
+                    log.warn("Dead-lettered outbox row with event id {}: {}", message.eventId(), message.deadLetterReason());
+                } else {
+                    metrics.published(message.commitTimeMillis(), now);
+                }
+            }
+            log.debug("Published {} event(s) of a batch of {} record(s)", batch.size(), records.size());
+        }
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            committer.markProcessed(event);
+        }
+        committer.markBatchFinished();
+    }
+
+    private boolean isOutboxInsert(SourceRecord record) {
+        if (!outboxTopic.equals(record.topic()) || !(record.value() instanceof Struct value)) {
+            return false;
+        }
+        String op = value.getString("op");
+        return ("c".equals(op) || "r".equals(op)) && value.getStruct("after") != null;
+    }
+}

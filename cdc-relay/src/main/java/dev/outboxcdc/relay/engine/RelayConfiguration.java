@@ -1,0 +1,105 @@
+package dev.outboxcdc.relay.engine;
+
+import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.relay.config.InvalidSettingException;
+import dev.outboxcdc.relay.config.OutboxProperties;
+import dev.outboxcdc.relay.config.Secrets;
+import dev.outboxcdc.relay.health.RelayMetrics;
+import dev.outboxcdc.relay.health.RelayStatus;
+import dev.outboxcdc.relay.health.SlotLagMonitor;
+import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import dev.outboxcdc.relay.retry.Backoff;
+import dev.outboxcdc.relay.retry.StopSignal;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.GeneralSecurityException;
+import java.net.URISyntaxException;
+import javax.net.ssl.SSLContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the relay from {@link OutboxProperties} and ties its life to the application's. */
+@Configuration(proxyBeanMethods = false)
+public class RelayConfiguration {
+
+    @Bean
+    RelayStatus relayStatus() {
+        return new RelayStatus();
+    }
+
+    @Bean
+    RelayMetrics relayMetrics(MeterRegistry registry) {
+        return new RelayMetrics(registry);
+    }
+
+    @Bean
+    StopSignal stopSignal() {
+        return new StopSignal();
+    }
+
+    @Bean
+    ConfirmingPublisher confirmingPublisher(OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
+        return new ConfirmingPublisher(connectionFactory(config.rabbitmq()), config.rabbitmq().uri(), config.exchange(),
+                config.unroutedMaxLength(), config.confirmTimeout(),
+                new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics);
+    }
+
+    @Bean
+    RelaySupervisor relaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
+            RelayMetrics metrics, StopSignal stop) {
+        return new RelaySupervisor(config, publisher, status, metrics, stop,
+                code -> new Thread(() -> System.exit(code), "outbox-relay-exit").start());
+    }
+
+    @Bean
+    SlotLagMonitor slotLagMonitor(OutboxProperties config, RelayMetrics metrics) {
+        return new SlotLagMonitor(config, metrics);
+    }
+
+    @Bean
+    SmartLifecycle relayLifecycle(RelaySupervisor supervisor, SlotLagMonitor slotLag, OutboxProperties config) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                supervisor.start();
+                slotLag.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                slotLag.stop();
+                supervisor.stop(config.shutdownTimeout());
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+
+    /** A connection factory for the configured URI; {@code amqps://} verifies the certificate and host name. */
+    static ConnectionFactory connectionFactory(OutboxProperties.Rabbitmq rabbitmq) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(rabbitmq.uri());
+            if (rabbitmq.uri().startsWith("amqps://")) {
+                // setUri trusts every certificate for amqps; use the JVM's trust store (javax.net.ssl.trustStore) instead.
+                factory.useSslProtocol(SSLContext.getDefault());
+                factory.enableHostnameVerification();
+            }
+        } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(rabbitmq.uri()),
+                    "is not a valid AMQP URI: " + e.getMessage());
+        }
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        factory.setConnectionTimeout(10_000);
+        factory.setRequestedHeartbeat(30);
+        return factory;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.outboxcdc.relay.offsets;
+
+import dev.outboxcdc.relay.config.RelayConfigurationException;
+import dev.outboxcdc.relay.config.TableName;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The table the relay keeps its Debezium offsets in: one row per offset key. */
+public final class OffsetTable {
+
+    private static final String DDL = """
+            CREATE TABLE IF NOT EXISTS %s (
+              offset_key   text        PRIMARY KEY,
+              offset_value text        NOT NULL,
+              updated_at   timestamptz NOT NULL DEFAULT now()
+            )""";
+
+    private OffsetTable() {
+    }
+
+    /** Creates the table if it does not exist. */
+    public static void create(Connection connection, TableName table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(DDL.formatted(table.quoted()));
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new RelayConfigurationException("Role may not create the offset table " + table + " ("
+                        + e.getMessage().trim() + "). Create it as an owner and grant the relay's role"
+                        + " SELECT, INSERT, UPDATE, DELETE on it: " + DDL.formatted(table.quoted()).replaceAll("\\s+", " ") + ";");
+            }
+            throw e;
+        }
+    }
+
+    /** {@code UPSERT} of one offset. */
+    static String upsert(TableName table) {
+        return "INSERT INTO " + table.quoted() + " (offset_key, offset_value, updated_at) VALUES (?, ?, now())"
+                + " ON CONFLICT (offset_key) DO UPDATE SET offset_value = EXCLUDED.offset_value, updated_at = now()";
+    }
+
+    /** {@code DELETE} of one offset. */
+    static String delete(TableName table) {
+        return "DELETE FROM " + table.quoted() + " WHERE offset_key = ?";
+    }
+
+    /** {@code SELECT} of every offset. */
+    static String selectAll(TableName table) {
+        return "SELECT offset_key, offset_value FROM " + table.quoted();
+    }
+}

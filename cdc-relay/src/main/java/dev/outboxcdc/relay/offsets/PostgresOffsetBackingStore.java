@@ -1,0 +1,210 @@
+package dev.outboxcdc.relay.offsets;
+
+import dev.outboxcdc.relay.config.TableName;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Future;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
+import org.apache.kafka.connect.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Debezium offset store over one PostgreSQL table, so a relay keeps no local state and a restarted
+ * container resumes where the last one stopped.
+ *
+ * <p>{@link #set} writes the offsets in one transaction and only then makes them visible in memory
+ * and completes the future: the engine moves the slot's confirmed LSN only after that commit. All
+ * database work runs on the store's single executor thread.
+ */
+public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
+
+    /** Engine property: JDBC URL of the offset database. */
+    public static final String URL = "outbox.offsets.jdbc.url";
+    /** Engine property: user. */
+    public static final String USER = "outbox.offsets.jdbc.user";
+    /** Engine property: password. */
+    public static final String PASSWORD = "outbox.offsets.jdbc.password";
+    /** Engine property: sslmode. */
+    public static final String SSLMODE = "outbox.offsets.jdbc.sslmode";
+    /** Engine property: {@code schema.table} of the offset table. */
+    public static final String TABLE = "outbox.offsets.table";
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresOffsetBackingStore.class);
+
+    private String url;
+    private Properties connectionProperties;
+    private TableName table;
+    private Connection connection;
+
+    @Override
+    public void configure(WorkerConfig config) {
+        super.configure(config);
+        Map<String, String> props = config.originalsStrings();
+        url = require(props, URL);
+        table = TableName.parse(require(props, TABLE));
+        connectionProperties = new Properties();
+        connectionProperties.setProperty("user", require(props, USER));
+        String password = props.getOrDefault(PASSWORD, "");
+        if (!password.isEmpty()) {
+            connectionProperties.setProperty("password", password);
+        }
+        connectionProperties.setProperty("sslmode", props.getOrDefault(SSLMODE, "prefer"));
+        connectionProperties.setProperty("ApplicationName", "cdc-relay-offsets");
+        connectionProperties.setProperty("connectTimeout", "10");
+        connectionProperties.setProperty("socketTimeout", "60");
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        try {
+            Map<ByteBuffer, ByteBuffer> loaded = new HashMap<>();
+            try (Statement statement = connection().createStatement();
+                    ResultSet rs = statement.executeQuery(OffsetTable.selectAll(table))) {
+                while (rs.next()) {
+                    loaded.put(bytes(rs.getString(1)), bytes(rs.getString(2)));
+                }
+            }
+            data.putAll(loaded);
+            log.debug("Loaded {} offset(s) from {}", loaded.size(), table);
+        } catch (SQLException e) {
+            closeConnection();
+            throw new ConnectException("cannot read offsets from " + table, e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        super.stop();
+        closeConnection();
+    }
+
+    @Override
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+        return executor.submit(() -> {
+            try {
+                persist(values);
+            } catch (SQLException e) {
+                closeConnection();
+                ConnectException failure = new ConnectException("cannot write offsets to " + table, e);
+                if (callback != null) {
+                    callback.onCompletion(failure, null);
+                }
+                throw failure;
+            }
+            values.forEach((key, value) -> {
+                if (value == null) {
+                    data.remove(key);
+                } else {
+                    data.put(key, value);
+                }
+            });
+            if (callback != null) {
+                callback.onCompletion(null, null);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Set<Map<String, Object>> connectorPartitions(String connectorName) {
+        Set<Map<String, Object>> partitions = new HashSet<>();
+        try (JsonConverter converter = new JsonConverter()) {
+            converter.configure(Map.of("schemas.enable", "false"), true);
+            for (ByteBuffer key : new HashSet<>(data.keySet())) {
+                Object parsed = converter.toConnectData("", toArray(key)).value();
+                if (parsed instanceof List<?> parts && parts.size() == 2 && connectorName.equals(parts.get(0))
+                        && parts.get(1) instanceof Map<?, ?> partition) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) partition;
+                    partitions.add(typed);
+                }
+            }
+        }
+        return partitions;
+    }
+
+    private synchronized void persist(Map<ByteBuffer, ByteBuffer> values) throws SQLException {
+        Connection db = connection();
+        db.setAutoCommit(false);
+        try (PreparedStatement upsert = db.prepareStatement(OffsetTable.upsert(table));
+                PreparedStatement delete = db.prepareStatement(OffsetTable.delete(table))) {
+            for (Map.Entry<ByteBuffer, ByteBuffer> entry : values.entrySet()) {
+                if (entry.getValue() == null) {
+                    delete.setString(1, text(entry.getKey()));
+                    delete.executeUpdate();
+                } else {
+                    upsert.setString(1, text(entry.getKey()));
+                    upsert.setString(2, text(entry.getValue()));
+                    upsert.executeUpdate();
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            try {
+                db.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, connectionProperties);
+        }
+        return connection;
+    }
+
+    private synchronized void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("Closing the offset connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    private static String require(Map<String, String> props, String key) {
+        String value = props.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConnectException("missing engine property " + key);
+        }
+        return value;
+    }
+
+    private static ByteBuffer bytes(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        return array;
+    }
+
+    private static String text(ByteBuffer buffer) {
+        return new String(toArray(buffer), StandardCharsets.UTF_8);
+    }
+}

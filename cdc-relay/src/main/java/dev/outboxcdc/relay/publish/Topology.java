@@ -1,0 +1,96 @@
+package dev.outboxcdc.relay.publish;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.outboxcdc.envelope.OutboxAmqp;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Declares what the relay publishes to, idempotently, on every (re)connect: the durable topic
+ * exchange with {@code outbox.unrouted} as its alternate exchange, and the durable
+ * {@code outbox.unrouted} and {@code outbox.dead-letter} exchanges and queues.
+ */
+final class Topology {
+
+    private static final Logger log = LoggerFactory.getLogger(Topology.class);
+    private static final int PRECONDITION_FAILED = 406;
+
+    private final String exchange;
+    private final long unroutedMaxLength;
+    private boolean warnedAboutAlternateExchange;
+
+    Topology(String exchange, long unroutedMaxLength) {
+        this.exchange = exchange;
+        this.unroutedMaxLength = unroutedMaxLength;
+    }
+
+    /**
+     * Declares everything.
+     *
+     * @return whether the events exchange routes unroutable messages to {@code outbox.unrouted} by itself;
+     *         when false the relay must re-publish returned messages there
+     */
+    boolean declare(Connection connection) throws IOException {
+        Channel channel = open(connection);
+        try {
+            channel.exchangeDeclare(OutboxAmqp.UNROUTED, BuiltinExchangeType.FANOUT, true);
+            channel.queueDeclare(OutboxAmqp.UNROUTED, true, false, false,
+                    Map.of("x-max-length", unroutedMaxLength, "x-overflow", "reject-publish"));
+            channel.queueBind(OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED, "");
+            channel.exchangeDeclare(OutboxAmqp.DEAD_LETTER, BuiltinExchangeType.FANOUT, true);
+            channel.queueDeclare(OutboxAmqp.DEAD_LETTER, true, false, false, null);
+            channel.queueBind(OutboxAmqp.DEAD_LETTER, OutboxAmqp.DEAD_LETTER, "");
+            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false,
+                    Map.of("alternate-exchange", OutboxAmqp.UNROUTED));
+            return true;
+        } catch (IOException e) {
+            if (!isPreconditionFailed(e)) {
+                throw e;
+            }
+        } finally {
+            closeQuietly(channel);
+        }
+        channel = open(connection);
+        try {
+            channel.exchangeDeclarePassive(exchange);
+        } finally {
+            closeQuietly(channel);
+        }
+        if (!warnedAboutAlternateExchange) {
+            warnedAboutAlternateExchange = true;
+            log.warn("Exchange {} already exists with other arguments than alternate-exchange={}: the relay keeps it as it is"
+                    + " and re-publishes returned (unroutable) events to queue {} itself. To let RabbitMQ do it, delete the"
+                    + " exchange (and re-create bindings) so the relay can declare it with the alternate exchange.",
+                    exchange, OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED);
+        }
+        return false;
+    }
+
+    private static Channel open(Connection connection) throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) {
+            throw new IOException("no channel available on the RabbitMQ connection");
+        }
+        return channel;
+    }
+
+    static void closeQuietly(Channel channel) {
+        if (channel != null && channel.isOpen()) {
+            try {
+                channel.close();
+            } catch (IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+                log.debug("Closing a channel failed", e);
+            }
+        }
+    }
+
+    private static boolean isPreconditionFailed(IOException e) {
+        return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
+                && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                && close.getReplyCode() == PRECONDITION_FAILED;
+    }
+}
