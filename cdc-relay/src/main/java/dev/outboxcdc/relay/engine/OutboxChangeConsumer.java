@@ -7,8 +7,12 @@ import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import dev.outboxcdc.relay.retry.StopSignal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -31,16 +35,52 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
     private final MessageFactory messages;
     private final ConfirmingPublisher publisher;
     private final RelayMetrics metrics;
+    private final StopSignal stop;
+    private final ReentrantLock inFlight = new ReentrantLock();
 
-    OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics) {
+    OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics,
+            StopSignal stop) {
         this.outboxTopic = outboxTopic;
         this.messages = messages;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.stop = stop;
+    }
+
+    /**
+     * Waits until no batch is in flight. Called after the stop signal: a batch being published
+     * finishes (its confirms awaited, its records marked processed) and no new one starts, so the
+     * engine's final commit covers everything RabbitMQ confirmed.
+     *
+     * @return whether the in-flight batch finished within {@code timeout}
+     */
+    boolean awaitIdle(Duration timeout) {
+        try {
+            if (inFlight.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                inFlight.unlock();
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        inFlight.lock();
+        try {
+            if (!stop.isStopping()) {
+                publishAndCommit(records, committer);
+            }
+        } finally {
+            inFlight.unlock();
+        }
+    }
+
+    private void publishAndCommit(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<OutboxMessage> batch = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> event : records) {

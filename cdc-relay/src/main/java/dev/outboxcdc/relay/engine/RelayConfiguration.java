@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.security.GeneralSecurityException;
 import java.net.URISyntaxException;
 import javax.net.ssl.SSLContext;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,10 +46,16 @@ public class RelayConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    RelayExit relayExit() {
+        // System.exit runs the shutdown hooks, which stop the supervisor: call it from a thread of its own.
+        return code -> new Thread(() -> System.exit(code), "outbox-relay-exit").start();
+    }
+
+    @Bean
     RelaySupervisor relaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
-            RelayMetrics metrics, StopSignal stop) {
-        return new RelaySupervisor(config, publisher, status, metrics, stop,
-                code -> new Thread(() -> System.exit(code), "outbox-relay-exit").start());
+            RelayMetrics metrics, StopSignal stop, RelayExit exit) {
+        return new RelaySupervisor(config, publisher, status, metrics, stop, exit);
     }
 
     @Bean

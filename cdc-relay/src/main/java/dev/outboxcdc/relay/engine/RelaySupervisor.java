@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +47,19 @@ public final class RelaySupervisor {
     private final RelayStatus status;
     private final RelayMetrics metrics;
     private final StopSignal stop;
-    private final IntConsumer exit;
+    private final RelayExit exit;
     private final Backoff backoff;
     private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine = new AtomicReference<>();
+    private final AtomicReference<OutboxChangeConsumer> consumer = new AtomicReference<>();
     private Thread thread;
 
     /**
      * Creates the supervisor.
      *
-     * @param exit called (from another thread) with the exit code when the relay cannot run as configured
+     * @param exit called with the exit code when the relay cannot run as configured
      */
     public RelaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
-            RelayMetrics metrics, StopSignal stop, IntConsumer exit) {
+            RelayMetrics metrics, StopSignal stop, RelayExit exit) {
         this.config = config;
         this.connections = new PgConnections(config.db());
         this.publisher = publisher;
@@ -81,6 +81,10 @@ public final class RelaySupervisor {
     public void stop(Duration timeout) {
         status.set(RelayState.STOPPING, "draining in-flight confirms and committing offsets");
         stop.stop();
+        OutboxChangeConsumer current = consumer.get();
+        if (current != null && !current.awaitIdle(timeout)) {
+            log.warn("The batch in flight was not confirmed within {}; it is published again after restart", timeout);
+        }
         closeEngine();
         Thread running;
         synchronized (this) {
@@ -112,7 +116,7 @@ public final class RelaySupervisor {
             } catch (RelayConfigurationException e) {
                 status.set(RelayState.FAILED, e.getMessage());
                 log.error("cdc-relay cannot run as configured and exits: {}", e.getMessage());
-                exit.accept(EXIT_CONFIGURATION_ERROR);
+                exit.exit(EXIT_CONFIGURATION_ERROR);
                 return;
             } catch (SQLException e) {
                 status.set(RelayState.RECONNECTING, "PostgreSQL at " + config.db().host() + ":" + config.db().port()
@@ -143,9 +147,12 @@ public final class RelaySupervisor {
     private void runEngine(OutboxTableInfo table) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> failureMessage = new AtomicReference<>();
+        OutboxChangeConsumer changes =
+                new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics, stop);
+        consumer.set(changes);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumConfig.engineProperties(config, table, connections))
-                .notifying(new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics))
+                .notifying(changes)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
