@@ -2,6 +2,7 @@ package dev.outboxcdc.relay.engine;
 
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.RelayConfigurationException;
+import dev.outboxcdc.relay.config.Secrets;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.db.StartupChecks;
@@ -114,7 +115,7 @@ public final class RelaySupervisor {
                     status.set(RelayState.RECONNECTING, "the engine stopped; restarting it");
                 }
             } catch (RelayConfigurationException e) {
-                status.set(RelayState.FAILED, e.getMessage());
+                status.set(RelayState.FAILED, "cannot run as configured");
                 log.error("cdc-relay cannot run as configured and exits: {}", e.getMessage());
                 exit.exit(EXIT_CONFIGURATION_ERROR);
                 return;
@@ -122,7 +123,8 @@ public final class RelaySupervisor {
                 status.set(RelayState.RECONNECTING, "PostgreSQL at " + config.db().host() + ":" + config.db().port()
                         + " is unavailable: " + e.getMessage());
             } catch (IOException e) {
-                status.set(RelayState.RECONNECTING, "RabbitMQ is unavailable: " + e.getMessage());
+                status.set(RelayState.RECONNECTING, "RabbitMQ at " + Secrets.maskUri(config.rabbitmq().uri())
+                        + " is unavailable: " + e.getMessage());
             } catch (EngineFailedException e) {
                 status.set(RelayState.RECONNECTING, e.getMessage());
             }

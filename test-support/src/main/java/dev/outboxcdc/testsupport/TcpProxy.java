@@ -1,0 +1,122 @@
+package dev.outboxcdc.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder on 127.0.0.1 that a test can cut and restore, to make a real PostgreSQL or
+ * RabbitMQ look down to the code under test without touching the shared server. Its port stays the
+ * same across {@link #cut()} and {@link #restore()}.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile ServerSocket server;
+
+    private TcpProxy(String targetHost, int targetPort, int port) {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.port = port;
+    }
+
+    /** A proxy to {@code host:port} that is cut (refuses connections) until {@link #restore()}. */
+    public static TcpProxy cutTo(String host, int port) {
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return new TcpProxy(host, port, probe.getLocalPort());
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for a proxy", e);
+        }
+    }
+
+    /** The local port to connect to. */
+    public int port() {
+        return port;
+    }
+
+    /** Accepts and forwards connections. */
+    public synchronized void restore() {
+        if (server != null) {
+            return;
+        }
+        try {
+            ServerSocket listening = new ServerSocket();
+            listening.setReuseAddress(true);
+            listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            server = listening;
+            Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on port " + port, e);
+        }
+    }
+
+    /** Refuses new connections and breaks every open one. */
+    public synchronized void cut() {
+        if (server != null) {
+            closeQuietly(server);
+            server = null;
+        }
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+
+    private void accept(ServerSocket listening) {
+        while (!listening.isClosed()) {
+            try {
+                Socket client = listening.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                sockets.add(client);
+                sockets.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                // listening socket closed by cut(), or the target refused: the client sees a closed connection
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // connection cut
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-pump-" + port);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}
