@@ -1,0 +1,19 @@
+# cdc-relay image. Build from the repository root:
+#   docker build -f docker/cdc-relay.Dockerfile -t outbox-cdc/cdc-relay .
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests package -pl cdc-relay -am
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app relay
+WORKDIR /app
+COPY --from=build /src/cdc-relay/target/cdc-relay.jar /app/cdc-relay.jar
+USER 10001
+EXPOSE 8080
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
+# exec form: the JVM is PID 1 and receives SIGTERM, drains in-flight confirms and exits 0.
+ENTRYPOINT ["java", "-jar", "/app/cdc-relay.jar"]
