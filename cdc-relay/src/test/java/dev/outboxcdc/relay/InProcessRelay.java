@@ -31,13 +31,14 @@ public final class InProcessRelay implements AutoCloseable {
     /** Starts a relay with {@code settings} without waiting. */
     public static InProcessRelay start(RelaySettings settings) {
         AtomicInteger exitCode = new AtomicInteger(-1);
-        Map<String, Object> properties = new HashMap<>(settings.properties());
+        Map<String, String> properties = new HashMap<>(settings.properties());
         properties.put("server.port", "0");
+        // As command-line arguments: they take precedence over application.yml, as an operator's settings do.
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CdcRelayApplication.class)
-                .properties(properties)
                 .initializers(ctx -> ((org.springframework.context.support.GenericApplicationContext) ctx)
                         .registerBean(RelayExit.class, () -> exitCode::set))
-                .run();
+                .run(args);
         return new InProcessRelay(context, exitCode);
     }
 

@@ -3,12 +3,15 @@ package dev.outboxcdc.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 
 /**
  * A TCP forwarder on 127.0.0.1 that a test can cut and restore, to make a real PostgreSQL or
@@ -48,16 +51,24 @@ public final class TcpProxy implements AutoCloseable {
         if (server != null) {
             return;
         }
+        // The kernel may need a moment to release the port after a cut: retry the bind briefly.
+        ServerSocket listening = Awaitility.await("listening again on port " + port).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(this::bind, socket -> socket != null);
+        server = listening;
+        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private ServerSocket bind() {
         try {
             ServerSocket listening = new ServerSocket();
             listening.setReuseAddress(true);
             listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            server = listening;
-            Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
-            acceptor.setDaemon(true);
-            acceptor.start();
+            return listening;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on port " + port, e);
+            throw new UncheckedIOException(e);
         }
     }
 
