@@ -10,6 +10,11 @@ public final class OutboxAmqp {
     public static final String EVENTS_EXCHANGE = "outbox.events";
     /** Alternate exchange and queue for events no queue is bound for. */
     public static final String UNROUTED = "outbox.unrouted";
+    /**
+     * Arguments the events exchange is declared with (durable topic). Whoever declares it first,
+     * relay or consumer, uses these, so the other's declaration matches.
+     */
+    public static final java.util.Map<String, Object> EVENTS_EXCHANGE_ARGUMENTS = java.util.Map.of("alternate-exchange", UNROUTED);
     /** Exchange and queue for rows that cannot become an envelope. */
     public static final String DEAD_LETTER = "outbox.dead-letter";
 

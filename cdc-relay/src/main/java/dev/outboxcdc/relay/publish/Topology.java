@@ -44,8 +44,7 @@ final class Topology {
             channel.exchangeDeclare(OutboxAmqp.DEAD_LETTER, BuiltinExchangeType.FANOUT, true);
             channel.queueDeclare(OutboxAmqp.DEAD_LETTER, true, false, false, null);
             channel.queueBind(OutboxAmqp.DEAD_LETTER, OutboxAmqp.DEAD_LETTER, "");
-            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false,
-                    Map.of("alternate-exchange", OutboxAmqp.UNROUTED));
+            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
             return true;
         } catch (IOException e) {
             if (!isPreconditionFailed(e)) {
