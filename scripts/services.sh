@@ -45,7 +45,6 @@ ensure_postgres() {
     export OUTBOX_TEST_PG_HOST=127.0.0.1 OUTBOX_TEST_PG_PORT=5432
     export OUTBOX_TEST_PG_USER="${OUTBOX_TEST_PG_USER:-postgres}" OUTBOX_TEST_PG_PASSWORD="${OUTBOX_TEST_PG_PASSWORD:-}"
     command -v psql >/dev/null 2>&1 || apt_install postgresql
-    local cluster
     cluster=$(debian_cluster)
     if ! port_open 5432; then
       [ -n "$cluster" ] || { command -v pg_lsclusters >/dev/null 2>&1 || apt_install postgresql; cluster=$(debian_cluster); }
@@ -82,6 +81,10 @@ ensure_postgres() {
     fi
   fi
   [ "$(pg_sql 'show wal_level')" = logical ] || die "PostgreSQL at $OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT does not run with wal_level=logical"
+  # The fault tests restart PostgreSQL while events flow: tell them how, for the cluster managed here.
+  if [ -z "${OUTBOX_TEST_PG_RESTART:-}" ] && [ "$OUTBOX_TEST_PG_HOST" = 127.0.0.1 ] && is_root && [ -n "${cluster:-}" ]; then
+    export OUTBOX_TEST_PG_RESTART="pg_ctlcluster --skip-systemctl-redirect $cluster restart"
+  fi
   say "PostgreSQL ready: $OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT user $OUTBOX_TEST_PG_USER, wal_level=logical"
 }
 
@@ -97,6 +100,11 @@ ensure_rabbitmq() {
     PATH="$PATH:/usr/sbin" rabbitmq-server -detached >&2 || die "could not start rabbitmq-server"
     wait_for "RabbitMQ on 127.0.0.1:5672" port_open 5672
     PATH="$PATH:/usr/sbin" timeout 120 rabbitmqctl await_startup >/dev/null 2>&1 || true
+  fi
+  # The fault tests break every broker connection while events flow.
+  if [ -z "${OUTBOX_TEST_RABBITMQCTL:-}" ]; then
+    if command -v rabbitmqctl >/dev/null 2>&1; then export OUTBOX_TEST_RABBITMQCTL="$(command -v rabbitmqctl)";
+    elif [ -x /usr/sbin/rabbitmqctl ]; then export OUTBOX_TEST_RABBITMQCTL=/usr/sbin/rabbitmqctl; fi
   fi
   say "RabbitMQ ready: 127.0.0.1:5672"
 }

@@ -74,6 +74,11 @@ public record RabbitEndpoint(String uri) {
         return TestQueue.bind(this, exchange, bindingKey);
     }
 
+    /** Consumes a new durable queue bound to {@code exchange} with acks, surviving broken connections. */
+    public TestQueue bindDurable(String exchange, String bindingKey) {
+        return TestQueue.bindDurable(this, exchange, bindingKey);
+    }
+
     /** Consumes an existing queue without deleting it. */
     public TestQueue consume(String queue) {
         return TestQueue.consume(this, queue);

@@ -36,31 +36,56 @@ public final class TestQueue implements AutoCloseable {
             Channel channel = connection.createChannel();
             String queue = channel.queueDeclare(UniqueNames.of("test_queue"), false, true, true, null).getQueue();
             channel.queueBind(queue, exchange, bindingKey);
-            return start(connection, channel, queue);
+            return start(connection, channel, queue, true);
         } catch (IOException e) {
             closeQuietly(connection);
             throw new IllegalStateException("cannot bind a test queue to " + exchange + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Declares a durable queue bound to {@code exchange} and consumes it with manual acks over a
+     * connection that recovers by itself, so a test that breaks every broker connection (rabbitmqctl
+     * close_all_connections) loses nothing: unacked messages are redelivered. Delete the queue after.
+     */
+    static TestQueue bindDurable(RabbitEndpoint rabbit, String exchange, String bindingKey) {
+        com.rabbitmq.client.ConnectionFactory factory = rabbit.factory();
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(500);
+        try {
+            Connection connection = factory.newConnection("outbox-cdc-tests-durable");
+            Channel channel = connection.createChannel();
+            String queue = UniqueNames.of("test_durable");
+            channel.queueDeclare(queue, true, false, false, null);
+            channel.queueBind(queue, exchange, bindingKey);
+            return start(connection, channel, queue, false);
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot bind a durable test queue to " + exchange + ": " + e.getMessage(), e);
+        }
+    }
+
     static TestQueue consume(RabbitEndpoint rabbit, String queue) {
         Connection connection = rabbit.connect();
         try {
-            return start(connection, connection.createChannel(), queue);
+            return start(connection, connection.createChannel(), queue, true);
         } catch (IOException e) {
             closeQuietly(connection);
             throw new IllegalStateException("cannot consume " + queue + ": " + e.getMessage(), e);
         }
     }
 
-    private static TestQueue start(Connection connection, Channel channel, String queue) throws IOException {
+    private static TestQueue start(Connection connection, Channel channel, String queue, boolean autoAck) throws IOException {
         TestQueue testQueue = new TestQueue(connection, channel, queue);
         channel.basicQos(1000);
-        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+        channel.basicConsume(queue, autoAck, new DefaultConsumer(channel) {
             @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                    throws IOException {
                 synchronized (testQueue.deliveries) {
                     testQueue.deliveries.add(new Delivery(envelope, properties, body));
+                }
+                if (!autoAck) {
+                    getChannel().basicAck(envelope.getDeliveryTag(), false);
                 }
             }
         });

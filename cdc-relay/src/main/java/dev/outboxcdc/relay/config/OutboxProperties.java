@@ -30,6 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds; beyond it publishes are
  *                          refused and retried, never dropped
  * @param shutdownTimeout   how long a stop waits for in-flight confirms and the offset commit
+ * @param standbyRetryInterval how often a standby relay tries to take over the slot
  */
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
@@ -50,7 +51,8 @@ public record OutboxProperties(
         @DefaultValue("true") boolean publishPending,
         @DefaultValue("16MB") DataSize maxEnvelopeSize,
         @DefaultValue("1000000") long unroutedMaxLength,
-        @DefaultValue("30s") Duration shutdownTimeout) {
+        @DefaultValue("30s") Duration shutdownTimeout,
+        @DefaultValue("2s") Duration standbyRetryInterval) {
 
     /** Default outbox table. */
     public static final String DEFAULT_TABLE = "public.outbox_events";
@@ -83,6 +85,7 @@ public record OutboxProperties(
                     "must be larger than outbox.max-batch-size (" + maxBatchSize + ")");
         }
         requirePositive("outbox.shutdown-timeout", shutdownTimeout);
+        requirePositive("outbox.standby-retry-interval", standbyRetryInterval);
         if (unroutedMaxLength < 1) {
             throw new InvalidSettingException("outbox.unrouted-max-length", String.valueOf(unroutedMaxLength), "must be at least 1");
         }

@@ -5,6 +5,7 @@ import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.Secrets;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
+import dev.outboxcdc.relay.db.SlotLease;
 import dev.outboxcdc.relay.db.StartupChecks;
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
@@ -21,6 +22,10 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -40,6 +45,7 @@ public final class RelaySupervisor {
     public static final int EXIT_CONFIGURATION_ERROR = 2;
 
     private static final Logger log = LoggerFactory.getLogger(RelaySupervisor.class);
+    private static final long LEASE_CHECK_SECONDS = 3;
 
     private final OutboxProperties config;
     private final PgConnections connections;
@@ -52,6 +58,7 @@ public final class RelaySupervisor {
     private final Backoff backoff;
     private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine = new AtomicReference<>();
     private final AtomicReference<OutboxChangeConsumer> consumer = new AtomicReference<>();
+    private final SlotLease lease;
     private Thread thread;
 
     /**
@@ -70,6 +77,7 @@ public final class RelaySupervisor {
         this.stop = stop;
         this.exit = exit;
         this.backoff = new Backoff(config.retryBackoff(), config.maxRetryBackoff());
+        this.lease = new SlotLease(connections, config.slot());
     }
 
     /** Starts the supervising thread. */
@@ -109,6 +117,14 @@ public final class RelaySupervisor {
         while (!stop.isStopping()) {
             try {
                 OutboxTableInfo table = checkDatabase();
+                if (!lease.tryAcquire()) {
+                    status.set(RelayState.STANDBY, "another relay streams from slot " + config.slot() + "; taking over"
+                            + " when it stops (checking every " + config.standbyRetryInterval().toMillis() + " ms)");
+                    if (stop.await(config.standbyRetryInterval())) {
+                        return;
+                    }
+                    continue;
+                }
                 publisher.connect();
                 runEngine(table);
                 if (!stop.isStopping()) {
@@ -127,11 +143,16 @@ public final class RelaySupervisor {
                         + " is unavailable: " + e.getMessage());
             } catch (EngineFailedException e) {
                 status.set(RelayState.RECONNECTING, e.getMessage());
+            } finally {
+                if (status.state() != RelayState.STANDBY) {
+                    lease.close();
+                }
             }
-            if (stop.await(backoff.next())) {
+            if (status.state() != RelayState.STANDBY && stop.await(backoff.next())) {
                 return;
             }
         }
+        lease.close();
     }
 
     private OutboxTableInfo checkDatabase() throws SQLException {
@@ -147,6 +168,7 @@ public final class RelaySupervisor {
     }
 
     private void runEngine(OutboxTableInfo table) {
+        AtomicBoolean leaseLost = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> failureMessage = new AtomicReference<>();
         OutboxChangeConsumer changes =
@@ -174,8 +196,27 @@ public final class RelaySupervisor {
             closeEngine();
             return;
         }
-        built.run();
-        engine.set(null);
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "outbox-relay-lease");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (!lease.isHeld()) {
+                leaseLost.set(true);
+                closeEngine();
+            }
+        }, LEASE_CHECK_SECONDS, LEASE_CHECK_SECONDS, TimeUnit.SECONDS);
+        try {
+            built.run();
+        } finally {
+            watchdog.shutdownNow();
+            engine.set(null);
+        }
+        if (leaseLost.get() && !stop.isStopping()) {
+            throw new EngineFailedException("lost the lease on slot " + config.slot()
+                    + " (its database session ended); stopped streaming until it is taken again", null);
+        }
         if (failure.get() != null || failureMessage.get() != null) {
             throw new EngineFailedException(failureMessage.get(), failure.get());
         }

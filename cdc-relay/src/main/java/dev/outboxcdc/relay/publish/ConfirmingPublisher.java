@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * When a message is nacked, the confirm times out or the connection is lost, the channel is
  * dropped and the batch is published again from its first unconfirmed message, in order, after a
  * backoff; so nothing is lost and a failure costs at most one batch of duplicates. Messages the
- * broker returns as unroutable are re-published to queue {@code outbox.unrouted}.
+ * broker returns as unroutable (when the exchange has no alternate exchange) are re-published to
+ * {@code outbox.unrouted}.
  *
  * <p>Used by one thread at a time (the engine's batch thread).
  */
@@ -45,6 +46,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     private final RelayStatus status;
     private final RelayMetrics metrics;
     private final ConfirmTracker tracker = new ConfirmTracker();
+    private final UnroutedTap unroutedTap;
     private final List<Return> returned = new ArrayList<>();
 
     private Connection connection;
@@ -68,6 +70,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
         this.stop = stop;
         this.status = status;
         this.metrics = metrics;
+        this.unroutedTap = new UnroutedTap(metrics);
     }
 
     /** Connects and declares the topology now, so start-up reports a broker that is down. */
@@ -123,24 +126,35 @@ public final class ConfirmingPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-publishes what the broker returned: events no queue was bound for go to {@code outbox.unrouted}
+     * (needed only when the events exchange has no alternate exchange); a message returned by one of
+     * the relay's own fanout exchanges means its queue was deleted, so the topology is declared again
+     * and the message re-published to the same exchange. Nothing returned is dropped.
+     */
     private void republishReturned() {
-        List<OutboxMessage> unroutable = new ArrayList<>();
+        List<OutboxMessage> again = new ArrayList<>();
+        boolean queueMissing = false;
         synchronized (returned) {
             for (Return r : returned) {
-                if (r.getExchange().isEmpty()) {
-                    continue; // a re-publish to outbox.unrouted itself came back: the queue is missing
-                }
-                unroutable.add(new OutboxMessage("", OutboxAmqp.UNROUTED, r.getProperties(), r.getBody(),
-                        r.getProperties().getMessageId(), null, System.currentTimeMillis()));
+                boolean ownExchange = r.getExchange().equals(OutboxAmqp.UNROUTED) || r.getExchange().equals(OutboxAmqp.DEAD_LETTER);
+                queueMissing |= ownExchange;
+                again.add(new OutboxMessage(ownExchange ? r.getExchange() : OutboxAmqp.UNROUTED, r.getRoutingKey(),
+                        r.getProperties(), r.getBody(), r.getProperties().getMessageId(), null, System.currentTimeMillis()));
             }
             returned.clear();
         }
-        if (!unroutable.isEmpty()) {
-            log.warn("{} event(s) were unroutable on the events exchange (first: type {}, id {}); re-publishing them to queue {}",
-                    unroutable.size(), unroutable.get(0).properties().getType(), unroutable.get(0).eventId(), OutboxAmqp.UNROUTED);
-            publish(unroutable);
-            metrics.unrouted(unroutable.size());
+        if (again.isEmpty()) {
+            return;
         }
+        if (queueMissing) {
+            log.warn("Queue {} or {} is missing; declaring the topology again", OutboxAmqp.UNROUTED, OutboxAmqp.DEAD_LETTER);
+            dropConnection();
+        } else {
+            log.warn("{} event(s) were unroutable on the events exchange (first: type {}, id {}); re-publishing them to {}",
+                    again.size(), again.get(0).properties().getType(), again.get(0).eventId(), OutboxAmqp.UNROUTED);
+        }
+        publish(again); // unrouted events are counted by the unrouted tap, like those the alternate exchange routes
     }
 
     private void ensureChannel() throws IOException {
@@ -160,6 +174,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 tracker.channelClosed();
             });
             topology.declare(connection);
+            unroutedTap.start(connection);
             status.brokerConnected(true, uriForLogs);
         }
         channel = connection.createChannel();

@@ -1,0 +1,104 @@
+package dev.outboxcdc.relay.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.outboxcdc.relay.RelayProcess;
+import dev.outboxcdc.relay.RelaySettings;
+import dev.outboxcdc.testsupport.RabbitEndpoint;
+import dev.outboxcdc.testsupport.TestDatabase;
+import dev.outboxcdc.testsupport.TestQueue;
+import dev.outboxcdc.testsupport.TestServices;
+import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults injected while concurrent writers stream events through the relay process: every committed
+ * event must arrive at least once. Each test prints how many duplicates the fault cost.
+ */
+class RelayFaultsIT {
+
+    private static final Duration DELIVERY = Duration.ofSeconds(180);
+    private final RabbitEndpoint rabbit = TestServices.rabbitmq();
+    private TestDatabase db;
+    private RelaySettings settings;
+    private TestQueue queue;
+
+    @BeforeEach
+    void setUp() {
+        db = TestServices.postgres().createDatabase();
+        db.createOutboxTable();
+        settings = RelaySettings.of(db, rabbit).with("outbox.retry-backoff", "200ms").with("outbox.max-retry-backoff", "1s");
+        rabbit.declareEventsExchange(settings.exchange());
+        queue = rabbit.bindDurable(settings.exchange(), "#");
+    }
+
+    @AfterEach
+    void tearDown() {
+        queue.close();
+        rabbit.deleteQueue(queue.name());
+        rabbit.deleteExchange(settings.exchange());
+        db.close();
+    }
+
+    @Test
+    void losesNothingWhenKilledWithSigkillFiveTimesInOneStream() throws Exception {
+        Random random = new Random();
+        RelayProcess relay = RelayProcess.start(settings, "sigkill-0").awaitReady(Duration.ofSeconds(60));
+        try (EventStream stream = EventStream.start(db, 4, 30_000, 10, "test.sigkill")) {
+            for (int kill = 1; kill <= 5; kill++) {
+                int target = queue.deliveries().size() + 1000 + random.nextInt(3000);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= target
+                        || stream.committedCount() >= 30_000);
+                relay.kill();
+                relay = RelayProcess.start(settings, "sigkill-" + kill).awaitReady(Duration.ofSeconds(60));
+            }
+            Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
+            long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
+            System.out.printf("RelayFaultsIT 5 x SIGKILL: committed=%d duplicates=%d%n", committed.size(), duplicates);
+            assertThat(committed).hasSize(30_000);
+        } finally {
+            relay.close();
+        }
+    }
+
+    @Test
+    void losesNothingWhenEveryBrokerConnectionIsClosedMidStream() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(settings, "broker-close").awaitReady(Duration.ofSeconds(60));
+                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.broker_close")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 5_000);
+            FaultCommands.closeAllBrokerConnections();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 10_000);
+            FaultCommands.closeAllBrokerConnections();
+
+            Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
+            long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
+            System.out.printf("RelayFaultsIT rabbitmqctl close_all_connections x2: committed=%d duplicates=%d%n",
+                    committed.size(), duplicates);
+            assertThat(relay.log()).contains("RabbitMQ disconnected");
+        }
+    }
+
+    @Test
+    void losesNothingWhenTheWalsenderIsTerminatedAndPostgresRestarts() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(settings, "postgres-faults").awaitReady(Duration.ofSeconds(60));
+                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.pg_faults")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 4_000);
+            db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
+                    + settings.slot() + "'");
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> queue.deliveries().size() >= 9_000);
+            FaultCommands.restartPostgres();
+
+            Set<String> committed = stream.awaitWritten(Duration.ofSeconds(180));
+            long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
+            System.out.printf("RelayFaultsIT walsender terminated + PostgreSQL restart: committed=%d duplicates=%d%n",
+                    committed.size(), duplicates);
+            relay.awaitReady(Duration.ofSeconds(60));
+            assertThat(relay.log()).contains("-> RECONNECTING");
+        }
+    }
+}
