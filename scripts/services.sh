@@ -7,6 +7,7 @@
 #   - PostgreSQL not running: starts the Debian cluster (installs postgresql when absent and root).
 #   - wal_level not logical on a Debian cluster: adds conf.d/zz-outbox-cdc.conf and restarts it.
 #   - no password-less TCP login as postgres: creates role outbox_test (superuser, for tests only).
+#   - TLS off on that cluster: creates a test CA and server certificate and turns ssl on (reload).
 #   - RabbitMQ not running: starts it (installs rabbitmq-server when absent and root).
 # Endpoints already given in OUTBOX_TEST_PG_HOST / OUTBOX_TEST_RABBITMQ_URI are used as they are.
 
@@ -88,6 +89,34 @@ ensure_postgres() {
   say "PostgreSQL ready: $OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT user $OUTBOX_TEST_PG_USER, wal_level=logical"
 }
 
+ensure_postgres_tls() {
+  # TLS tests connect with sslmode=verify-full: they need ssl=on and the CA that signed the server's certificate.
+  [ -n "${OUTBOX_TEST_PG_CA:-}" ] && return 0
+  [ "$OUTBOX_TEST_PG_HOST" = 127.0.0.1 ] && is_root && [ -n "${cluster:-}" ] || return 0
+  local conf dir
+  conf="/etc/postgresql/${cluster% *}/${cluster#* }"
+  dir="$conf/outbox-tls"
+  if [ ! -f "$dir/server.crt" ]; then
+    mkdir -p "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=outbox-cdc test CA" \
+      -keyout "$dir/ca.key" -out "$dir/ca.crt" >/dev/null 2>&1 || die "openssl could not create a test CA"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$dir/san.ext" -out "$dir/server.crt" >/dev/null 2>&1 || die "openssl could not sign the test server certificate"
+    chown postgres:postgres "$dir/server.key" "$dir/server.crt"
+    chmod 600 "$dir/server.key"
+  fi
+  if [ "$(pg_sql 'show ssl')" != on ]; then
+    printf '%s\n' "# Added by outbox-cdc scripts/services.sh: TLS for the TLS tests (certificate signed by $dir/ca.crt)." \
+      "ssl = on" "ssl_cert_file = '$dir/server.crt'" "ssl_key_file = '$dir/server.key'" > "$conf/conf.d/zz-outbox-cdc-tls.conf"
+    say "CHANGED: enabled TLS on PostgreSQL cluster $cluster with a test certificate ($conf/conf.d/zz-outbox-cdc-tls.conf); reloading"
+    pg_ctlcluster --skip-systemctl-redirect $cluster reload >&2 || die "could not reload PostgreSQL cluster $cluster"
+    wait_for "PostgreSQL to enable TLS" sh -c "[ \"\$(PGPASSWORD='$OUTBOX_TEST_PG_PASSWORD' psql -h 127.0.0.1 -U '$OUTBOX_TEST_PG_USER' -d postgres -w -Atqc 'show ssl')\" = on ]"
+  fi
+  export OUTBOX_TEST_PG_CA="$dir/ca.crt"
+}
+
 ensure_rabbitmq() {
   if [ -n "${OUTBOX_TEST_RABBITMQ_URI:-}" ]; then
     say "using RabbitMQ given by OUTBOX_TEST_RABBITMQ_URI"
@@ -119,4 +148,5 @@ wait_for() { # wait_for WHAT COMMAND...: up to 120 s
 }
 
 ensure_postgres
+ensure_postgres_tls
 ensure_rabbitmq

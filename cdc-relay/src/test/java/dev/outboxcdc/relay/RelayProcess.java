@@ -78,6 +78,20 @@ public final class RelayProcess implements AutoCloseable {
         }
     }
 
+    /** The body of {@code path} on the management port, or an empty string when it does not answer. */
+    public String httpGet(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** Kills the process with SIGKILL: no shutdown hook runs. */
     public void kill() {
         process.destroyForcibly();

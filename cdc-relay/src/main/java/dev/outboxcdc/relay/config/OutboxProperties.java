@@ -119,6 +119,8 @@ public record OutboxProperties(
      * @param user     role; needs LOGIN REPLICATION and SELECT on the outbox table
      * @param password password, empty for trust or peer authentication
      * @param sslmode  libpq/pgjdbc {@code sslmode}: disable, allow, prefer, require, verify-ca, verify-full
+     * @param sslrootcert CA certificate file for verify-ca/verify-full; empty for pgjdbc's default
+     *                 ({@code ~/.postgresql/root.crt})
      */
     public record Db(
             @DefaultValue("localhost") String host,
@@ -126,7 +128,8 @@ public record OutboxProperties(
             @DefaultValue("postgres") String name,
             @DefaultValue("postgres") String user,
             @DefaultValue("") String password,
-            @DefaultValue("prefer") String sslmode) {
+            @DefaultValue("prefer") String sslmode,
+            @DefaultValue("") String sslrootcert) {
 
         private static final java.util.Set<String> SSL_MODES =
                 java.util.Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
@@ -149,6 +152,7 @@ public record OutboxProperties(
                 throw new InvalidSettingException("outbox.db.sslmode", sslmode, "must be one of " + SSL_MODES);
             }
             password = password == null ? "" : password;
+            sslrootcert = sslrootcert == null ? "" : sslrootcert;
         }
 
         /** Never prints the password. */

@@ -32,6 +32,9 @@ public final class PgConnections {
             props.setProperty("password", db.password());
         }
         props.setProperty("sslmode", db.sslmode());
+        if (!db.sslrootcert().isEmpty()) {
+            props.setProperty("sslrootcert", db.sslrootcert());
+        }
         props.setProperty("ApplicationName", APPLICATION_NAME);
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "60");

@@ -54,6 +54,10 @@ final class DebeziumConfig {
         p.setProperty("database.password", db.password());
         p.setProperty("database.dbname", db.name());
         p.setProperty("database.sslmode", db.sslmode());
+        if (!db.sslrootcert().isEmpty()) {
+            p.setProperty("database.sslrootcert", db.sslrootcert());
+            p.setProperty(PostgresOffsetBackingStore.SSLROOTCERT, db.sslrootcert());
+        }
 
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", config.slot());

@@ -29,8 +29,8 @@ public class RelayConfiguration {
     }
 
     @Bean
-    RelayMetrics relayMetrics(MeterRegistry registry) {
-        return new RelayMetrics(registry);
+    RelayMetrics relayMetrics(MeterRegistry registry, RelayStatus status) {
+        return new RelayMetrics(registry, status);
     }
 
     @Bean

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The relay's Micrometer meters; Prometheus names them {@code outbox_relay_events_published_total},
  * {@code outbox_relay_events_dead_lettered_total}, {@code outbox_relay_events_unrouted_total},
- * {@code outbox_relay_commit_to_publish_seconds} and {@code outbox_relay_replication_slot_lag_bytes}.
+ * {@code outbox_relay_commit_to_publish_seconds}, {@code outbox_relay_replication_slot_lag_bytes} and
+ * {@code outbox_relay_ready}.
  */
 public final class RelayMetrics {
 
@@ -21,8 +22,8 @@ public final class RelayMetrics {
     private final Timer commitToPublish;
     private final AtomicLong slotLagBytes = new AtomicLong(-1);
 
-    /** Registers the meters in {@code registry}. */
-    public RelayMetrics(MeterRegistry registry) {
+    /** Registers the meters in {@code registry}; {@code outbox_relay_ready} follows {@code status}. */
+    public RelayMetrics(MeterRegistry registry, RelayStatus status) {
         published = Counter.builder("outbox.relay.events.published")
                 .description("Events RabbitMQ confirmed").register(registry);
         deadLettered = Counter.builder("outbox.relay.events.dead.lettered")
@@ -38,6 +39,9 @@ public final class RelayMetrics {
         Gauge.builder("outbox.relay.replication.slot.lag", slotLagBytes, AtomicLong::get)
                 .baseUnit("bytes")
                 .description("WAL bytes the slot retains: pg_current_wal_lsn() - confirmed_flush_lsn (-1 when unknown)")
+                .register(registry);
+        Gauge.builder("outbox.relay.ready", status, s -> s.isReady() ? 1 : 0)
+                .description("1 while streaming from the slot with RabbitMQ connected, else 0 (standby, reconnecting)")
                 .register(registry);
     }
 

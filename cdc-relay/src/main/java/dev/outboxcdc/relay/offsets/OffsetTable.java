@@ -3,6 +3,8 @@ package dev.outboxcdc.relay.offsets;
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -19,8 +21,19 @@ public final class OffsetTable {
     private OffsetTable() {
     }
 
-    /** Creates the table if it does not exist. */
+    /**
+     * Creates the table if it does not exist. An existing table is left alone, so a relay role
+     * without CREATE on the schema can use a table its owner created (docs/least-privilege.sql).
+     */
     public static void create(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, table.quoted());
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL.formatted(table.quoted()));
         } catch (SQLException e) {

@@ -43,6 +43,8 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     public static final String PASSWORD = "outbox.offsets.jdbc.password";
     /** Engine property: sslmode. */
     public static final String SSLMODE = "outbox.offsets.jdbc.sslmode";
+    /** Engine property: sslrootcert (optional). */
+    public static final String SSLROOTCERT = "outbox.offsets.jdbc.sslrootcert";
     /** Engine property: {@code schema.table} of the offset table. */
     public static final String TABLE = "outbox.offsets.table";
 
@@ -66,6 +68,9 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
             connectionProperties.setProperty("password", password);
         }
         connectionProperties.setProperty("sslmode", props.getOrDefault(SSLMODE, "prefer"));
+        if (props.containsKey(SSLROOTCERT)) {
+            connectionProperties.setProperty("sslrootcert", props.get(SSLROOTCERT));
+        }
         connectionProperties.setProperty("ApplicationName", "cdc-relay-offsets");
         connectionProperties.setProperty("connectTimeout", "10");
         connectionProperties.setProperty("socketTimeout", "60");

@@ -21,7 +21,7 @@ class OutboxPropertiesTest {
     void defaultsAreTheDocumentedOnes() {
         OutboxProperties config = bindEnvironment(Map.of());
 
-        assertThat(config.db()).isEqualTo(new OutboxProperties.Db("localhost", 5432, "postgres", "postgres", "", "prefer"));
+        assertThat(config.db()).isEqualTo(new OutboxProperties.Db("localhost", 5432, "postgres", "postgres", "", "prefer", ""));
         assertThat(config.table()).isEqualTo("public.outbox_events");
         assertThat(config.slot()).isEqualTo("outbox_relay");
         assertThat(config.publication()).isEqualTo("outbox_relay");
@@ -37,11 +37,12 @@ class OutboxPropertiesTest {
                 Map.entry("OUTBOX_DB_HOST", "db.internal"), Map.entry("OUTBOX_DB_PORT", "6543"),
                 Map.entry("OUTBOX_DB_NAME", "personnel"), Map.entry("OUTBOX_DB_USER", "relay"),
                 Map.entry("OUTBOX_DB_PASSWORD", "s3cret"), Map.entry("OUTBOX_DB_SSLMODE", "verify-full"),
+                Map.entry("OUTBOX_DB_SSLROOTCERT", "/etc/ca.pem"),
                 Map.entry("OUTBOX_TABLE", "hr.outbox"), Map.entry("OUTBOX_SLOT", "hr_slot"),
                 Map.entry("OUTBOX_PUBLICATION", "hr_pub"), Map.entry("OUTBOX_RABBITMQ_URI", "amqps://u:p@mq:5671/hr"),
                 Map.entry("OUTBOX_EXCHANGE", "hr.events")));
 
-        assertThat(config.db()).isEqualTo(new OutboxProperties.Db("db.internal", 6543, "personnel", "relay", "s3cret", "verify-full"));
+        assertThat(config.db()).isEqualTo(new OutboxProperties.Db("db.internal", 6543, "personnel", "relay", "s3cret", "verify-full", "/etc/ca.pem"));
         assertThat(config.tableName()).isEqualTo(new TableName("hr", "outbox"));
         assertThat(config.slot()).isEqualTo("hr_slot");
         assertThat(config.publication()).isEqualTo("hr_pub");

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -28,15 +30,30 @@ final class EventStream implements AutoCloseable {
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
     private final ExecutorService writers;
     private final List<Future<?>> running = new ArrayList<>();
+    private final Semaphore permits = new Semaphore(0);
+    private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
 
-    private EventStream(TestDatabase db, int writerCount) {
+    private EventStream(TestDatabase db, int writerCount, int transactionsPerSecond) {
         this.db = db;
         this.writers = Executors.newFixedThreadPool(writerCount);
+        // A token bucket: one permit per transaction, released at the given rate, so the stream lasts long
+        // enough for faults to hit it while it flows.
+        long periodMicros = 1_000_000L / transactionsPerSecond;
+        pacer.scheduleAtFixedRate(() -> {
+            if (permits.availablePermits() < transactionsPerSecond) {
+                permits.release();
+            }
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
     /** Starts {@code writerCount} writers committing {@code total} events in transactions of {@code perTransaction}. */
     static EventStream start(TestDatabase db, int writerCount, int total, int perTransaction, String type) {
-        EventStream stream = new EventStream(db, writerCount);
+        return start(db, writerCount, total, perTransaction, type, 1_000_000);
+    }
+
+    /** As {@link #start(TestDatabase, int, int, int, String)}, at most {@code eventsPerSecond} in all. */
+    static EventStream start(TestDatabase db, int writerCount, int total, int perTransaction, String type, int eventsPerSecond) {
+        EventStream stream = new EventStream(db, writerCount, Math.max(1, eventsPerSecond / perTransaction));
         int transactionsPerWriter = total / writerCount / perTransaction;
         for (int w = 0; w < writerCount; w++) {
             stream.running.add(stream.writers.submit(() -> stream.write(transactionsPerWriter, perTransaction, type)));
@@ -49,9 +66,12 @@ final class EventStream implements AutoCloseable {
         while (done < transactions && !Thread.currentThread().isInterrupted()) {
             try (Connection connection = db.connect()) {
                 while (done < transactions) {
+                    permits.acquire();
                     committed.addAll(OutboxRows.insertTransaction(connection, type, perTransaction, "{\"amount\": 12.50}"));
                     done++;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (SQLException e) {
                 // The transaction did not commit (database restarting): wait until it answers again.
                 Awaitility.await("database back").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
@@ -87,6 +107,7 @@ final class EventStream implements AutoCloseable {
 
     @Override
     public void close() {
+        pacer.shutdownNow();
         writers.shutdownNow();
     }
 }
