@@ -9,6 +9,7 @@ command -v java >/dev/null 2>&1 || { echo "test: ERROR: java 17+ is not installe
 command -v mvn >/dev/null 2>&1 || { echo "test: ERROR: Maven is not installed (Debian: apt-get install maven)" >&2; exit 1; }
 
 . scripts/services.sh
+bash scripts/check-compose.sh
 
 batch=()
 [ -n "${CI:-}" ] && batch=(-B --no-transfer-progress)
