@@ -1,0 +1,70 @@
+package dev.outboxcdc.bench;
+
+import java.nio.file.Path;
+
+/**
+ * What one benchmark run measures and against what.
+ *
+ * @param events          events per throughput phase (backlog drain, concurrent max)
+ * @param pacedRate       events per second of the paced phase
+ * @param pacedSeconds    length of the paced phase (after a warm-up of a third of it)
+ * @param retained        rows already in the table for the large-table drain
+ * @param writers         concurrent writers
+ * @param pgHost          PostgreSQL host
+ * @param pgPort          PostgreSQL port
+ * @param pgUser          a superuser (the benchmark creates its databases)
+ * @param pgPassword      its password
+ * @param rabbitmqUri     RabbitMQ
+ * @param relayJar        the cdc-relay jar
+ * @param output          the markdown file to write, or null
+ * @param quick           whether this is the CI-sized run
+ */
+record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, int writers, String pgHost, int pgPort,
+        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path output, boolean quick) {
+
+    static BenchOptions parse(String[] args) {
+        boolean quick = false;
+        Integer events = null;
+        Integer pacedSeconds = null;
+        Integer retained = null;
+        Path output = Path.of("docs", "benchmarks.md");
+        Path relayJar = Path.of(env("OUTBOX_BENCH_RELAY_JAR", "cdc-relay/target/cdc-relay.jar"));
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                quick = true;
+            } else if (arg.startsWith("--events=")) {
+                events = Integer.parseInt(arg.substring(9));
+            } else if (arg.startsWith("--paced-seconds=")) {
+                pacedSeconds = Integer.parseInt(arg.substring(16));
+            } else if (arg.startsWith("--retained=")) {
+                retained = Integer.parseInt(arg.substring(11));
+            } else if (arg.startsWith("--relay-jar=")) {
+                relayJar = Path.of(arg.substring(12));
+            } else if (arg.startsWith("--output=")) {
+                output = arg.substring(9).isEmpty() ? null : Path.of(arg.substring(9));
+            } else {
+                throw new IllegalArgumentException("unknown argument " + arg
+                        + " (use --quick, --events=N, --paced-seconds=N, --retained=N, --relay-jar=FILE, --output=FILE)");
+            }
+        }
+        return new BenchOptions(
+                events != null ? events : quick ? 20_000 : 100_000,
+                1_000,
+                pacedSeconds != null ? pacedSeconds : quick ? 10 : 30,
+                retained != null ? retained : quick ? 100_000 : 1_000_000,
+                4,
+                env("OUTBOX_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
+                env("OUTBOX_TEST_PG_USER", "postgres"), env("OUTBOX_TEST_PG_PASSWORD", ""),
+                env("OUTBOX_TEST_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+                relayJar, output, quick);
+    }
+
+    String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.outboxcdc.bench;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code scripts/bench.sh}: measures, in one run and on the same workload, the raw publish ceiling,
+ * the writers alone, cdc-relay (the real jar) and the polling relay it replaces, and prints and writes
+ * the markdown table ({@code docs/benchmarks.md}). Every number comes from this run.
+ */
+public final class Benchmark {
+
+    private final BenchOptions options;
+    private final ConnectionFactory factory = new ConnectionFactory();
+    private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private final String exchange = "outbox.bench." + run;
+
+    private Benchmark(BenchOptions options) throws Exception {
+        this.options = options;
+        factory.setUri(options.rabbitmqUri());
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Benchmark(BenchOptions.parse(args)).run();
+    }
+
+    private void run() throws Exception {
+        Results results = new Results(options, Instant.now());
+        declareExchange();
+        try (Receiver receiver = new Receiver(factory, exchange)) {
+            step("raw ceiling: plain publisher with pipelined confirms, " + options.events() + " messages");
+            receiver.reset(false);
+            results.raw = RawPublisher.publish(factory, exchange, options.events());
+            receiver.await(options.events(), timeout(options.events()));
+
+            step("writers alone: " + options.writers() + " writers, transactions of 10 rows");
+            String writersDb = createDatabase("w", 0);
+            results.writersAlone = options.events() / new Workload(options, writersDb).writeAtFullSpeed(options.events());
+            dropDatabase(writersDb);
+
+            results.cdc = measure(receiver, "cdc");
+            results.polling = measure(receiver, "poll");
+        } finally {
+            deleteExchange();
+        }
+        String table = results.markdown(brokerVersion(), postgresVersion());
+        System.out.println(table);
+        if (options.output() != null) {
+            Files.createDirectories(options.output().toAbsolutePath().getParent());
+            Files.writeString(options.output(), table);
+            System.out.println("bench: wrote " + options.output());
+        }
+    }
+
+    private Results.RelayResult measure(Receiver receiver, String kind) throws Exception {
+        Results.RelayResult result = new Results.RelayResult();
+        String db = createDatabase(kind, 0);
+        Workload workload = new Workload(options, db);
+        Relay relay = relay(kind, db);
+        step(relay.name() + ": first start");
+        result.readySeconds = relay.start();
+        relay.stop();
+
+        step(relay.name() + ": backlog drain of " + options.events() + " events written while it is stopped");
+        receiver.reset(false);
+        workload.writeAtFullSpeed(options.events());
+        relay.start();
+        receiver.await(options.events(), timeout(options.events()));
+        result.drain = options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
+
+        step(relay.name() + ": concurrent max, writers and relay at full speed");
+        receiver.reset(false);
+        long start = System.nanoTime();
+        workload.writeAtFullSpeed(options.events());
+        receiver.await(options.events(), timeout(options.events()));
+        result.concurrent = options.events() / seconds(receiver.lastNanos() - start);
+
+        int warmUp = options.pacedRate() * Math.max(1, options.pacedSeconds() / 3);
+        int paced = options.pacedRate() * options.pacedSeconds();
+        step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds() + " s after a warm-up");
+        receiver.reset(false);
+        workload.writePaced(warmUp, options.pacedRate());
+        receiver.await(warmUp, timeout(warmUp));
+        receiver.reset(true);
+        workload.writePaced(paced, options.pacedRate());
+        receiver.await(paced, timeout(paced));
+        result.p50 = receiver.percentileMillis(0.50);
+        result.p95 = receiver.percentileMillis(0.95);
+        result.p99 = receiver.percentileMillis(0.99);
+        relay.stop();
+        result.peakRssKb = relay.peakRssKb();
+        dropDatabase(db);
+
+        step(relay.name() + ": backlog drain with " + options.retained() + " rows retained in the table");
+        String large = createDatabase(kind + "_large", options.retained());
+        Relay onLarge = relay(kind, large);
+        onLarge.start();
+        onLarge.stop();
+        receiver.reset(false);
+        new Workload(options, large).writeAtFullSpeed(options.events());
+        onLarge.start();
+        receiver.await(options.events(), timeout(options.events()));
+        result.drainLarge = options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
+        onLarge.stop();
+        result.peakRssKb = Math.max(result.peakRssKb, onLarge.peakRssKb());
+        dropDatabase(large);
+        return result;
+    }
+
+    private Relay relay(String kind, String db) {
+        return kind.startsWith("cdc")
+                ? new CdcRelay(options, db, exchange, db, Path.of("target", "bench", db + ".log"))
+                : new PollingRelay(options, db, factory, exchange);
+    }
+
+    private String createDatabase(String suffix, int retained) throws Exception {
+        String name = "bench_" + run + "_" + suffix;
+        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+                Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        try (var db = DriverManager.getConnection(options.jdbcUrl(name), options.pgUser(), options.pgPassword());
+                Statement statement = db.createStatement()) {
+            statement.execute(new String(Benchmark.class.getResourceAsStream("/dev/outboxcdc/writer/schema/outbox_events.sql")
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            statement.execute("CREATE INDEX outbox_events_pending_idx ON outbox_events (created_at) WHERE status = 'PENDING'");
+            if (retained > 0) {
+                statement.execute("INSERT INTO outbox_events (id, event_id, event_type, payload, status, created_at)"
+                        + " SELECT gen_random_uuid(), gen_random_uuid(), 'bench.retained', '" + Workload.PAYLOAD + "'::jsonb,"
+                        + " 'PUBLISHED', now() - interval '1 day' FROM generate_series(1, " + retained + ")");
+                statement.execute("VACUUM ANALYZE outbox_events");
+            }
+        }
+        return name;
+    }
+
+    private void dropDatabase(String name) throws Exception {
+        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+                Statement statement = admin.createStatement()) {
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name + "'");
+            statement.execute("DROP DATABASE " + name + " WITH (FORCE)");
+        }
+    }
+
+    private void declareExchange() throws Exception {
+        try (Connection connection = factory.newConnection("outbox-bench"); Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare("outbox.unrouted", BuiltinExchangeType.FANOUT, true);
+            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", "outbox.unrouted"));
+        }
+    }
+
+    private void deleteExchange() throws Exception {
+        try (Connection connection = factory.newConnection("outbox-bench"); Channel channel = connection.createChannel()) {
+            channel.exchangeDelete(exchange);
+        }
+    }
+
+    private String brokerVersion() throws Exception {
+        try (Connection connection = factory.newConnection("outbox-bench")) {
+            return "RabbitMQ " + connection.getServerProperties().get("version");
+        }
+    }
+
+    private String postgresVersion() throws Exception {
+        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+                Statement statement = admin.createStatement(); var rs = statement.executeQuery("SHOW server_version")) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1);
+        }
+    }
+
+    private static Duration timeout(int events) {
+        return Duration.ofSeconds(120 + events / 500);
+    }
+
+    private static double seconds(long nanos) {
+        return Math.max(nanos, 1) / 1e9;
+    }
+
+    private static void step(String what) {
+        System.out.println("bench: " + what);
+    }
+}

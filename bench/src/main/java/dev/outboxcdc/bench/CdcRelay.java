@@ -1,0 +1,101 @@
+package dev.outboxcdc.bench;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** cdc-relay as operators run it: the jar in a process of its own, configured by environment variables. */
+final class CdcRelay implements Relay {
+
+    private final BenchOptions options;
+    private final String database;
+    private final String exchange;
+    private final String slot;
+    private final Path log;
+    private Process process;
+    private int port;
+    private long peakRssKb = -1;
+
+    CdcRelay(BenchOptions options, String database, String exchange, String slot, Path log) {
+        this.options = options;
+        this.database = database;
+        this.exchange = exchange;
+        this.slot = slot;
+        this.log = log;
+    }
+
+    @Override
+    public String name() {
+        return "cdc-relay";
+    }
+
+    @Override
+    public double start() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", options.relayJar().toString());
+        var env = builder.environment();
+        env.put("OUTBOX_DB_HOST", options.pgHost());
+        env.put("OUTBOX_DB_PORT", String.valueOf(options.pgPort()));
+        env.put("OUTBOX_DB_NAME", database);
+        env.put("OUTBOX_DB_USER", options.pgUser());
+        env.put("OUTBOX_DB_PASSWORD", options.pgPassword());
+        env.put("OUTBOX_SLOT", slot);
+        env.put("OUTBOX_PUBLICATION", slot);
+        env.put("OUTBOX_RABBITMQ_URI", options.rabbitmqUri());
+        env.put("OUTBOX_EXCHANGE", exchange);
+        env.put("SERVER_PORT", String.valueOf(port));
+        Files.createDirectories(log.getParent());
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long begin = System.nanoTime();
+        process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = begin + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("cdc-relay exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - begin) / 1e9;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        throw new IllegalStateException("cdc-relay was not ready within 120 s; see " + log);
+    }
+
+    @Override
+    public long peakRssKb() {
+        return peakRssKb;
+    }
+
+    @Override
+    public void stop() throws Exception {
+        File status = new File("/proc/" + process.pid() + "/status");
+        if (status.exists()) {
+            for (String line : Files.readAllLines(status.toPath())) {
+                if (line.startsWith("VmHWM:")) {
+                    peakRssKb = Math.max(peakRssKb, Long.parseLong(line.replaceAll("\\D", "")));
+                }
+            }
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.outboxcdc.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The numbers of one run and their markdown rendering, with each target checked. */
+final class Results {
+
+    /** What one relay achieved. */
+    static final class RelayResult {
+        double readySeconds;
+        double drain;
+        double concurrent;
+        double p50;
+        double p95;
+        double p99;
+        double drainLarge;
+        long peakRssKb = -1;
+    }
+
+    private final BenchOptions options;
+    private final Instant when;
+    double raw;
+    double writersAlone;
+    RelayResult cdc;
+    RelayResult polling;
+
+    Results(BenchOptions options, Instant when) {
+        this.options = options;
+        this.when = when;
+    }
+
+    String markdown(String broker, String postgres) throws Exception {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Written by `scripts/bench.sh").append(options.quick() ? " --quick" : "").append("` on ").append(when)
+                .append(". Every number below comes from that run; run it again to reproduce.\n\n");
+        md.append("Machine: ").append(machine()).append("; ").append(postgres).append(", ").append(broker)
+                .append(", Java ").append(System.getProperty("java.version"))
+                .append(". PostgreSQL, RabbitMQ, the relay, the writers and the consumer share the machine.\n\n");
+        md.append("Workload: ").append(options.writers()).append(" concurrent writers (outbox-writer), transactions of ")
+                .append(Workload.ROWS_PER_TRANSACTION).append(" rows, ~").append(Workload.PAYLOAD.length())
+                .append("-byte JSON payloads; ").append(String.format("%,d", options.events()))
+                .append(" events per throughput phase; paced phase ").append(options.pacedRate()).append(" events/s for ")
+                .append(options.pacedSeconds()).append(" s after a warm-up; large-table drain with ")
+                .append(String.format("%,d", options.retained())).append(" rows retained. A consumer bound with `#` checks that")
+                .append(" every event arrived and measures commit-to-consume latency from the envelope's `timestamp`.\n\n");
+        md.append("| | raw ceiling | cdc-relay | polling relay |\n|---|---|---|---|\n");
+        md.append(row("writers alone (inserts/s)", fmt(writersAlone), "", ""));
+        md.append(row("confirmed publishes/s (plain amqp-client publisher)", fmt(raw), "", ""));
+        md.append(row("backlog drain (events/s)", "", rate(cdc.drain), rate(polling.drain)));
+        md.append(row("concurrent max (events/s)", "", rate(cdc.concurrent), rate(polling.concurrent)));
+        md.append(row("paced " + options.pacedRate() + "/s: p50 / p95 / p99 (ms)", "", latency(cdc), latency(polling)));
+        md.append(row("backlog drain with " + String.format("%,d", options.retained()) + " retained rows (events/s)", "",
+                rate(cdc.drainLarge), rate(polling.drainLarge)));
+        md.append(row("relay peak RSS (MB)", "", cdc.peakRssKb < 0 ? "n/a" : fmt(cdc.peakRssKb / 1024.0),
+                "n/a (runs inside the benchmark)"));
+        md.append(row("time to ready (s)", "", String.format("%.1f", cdc.readySeconds), String.format("%.1f", polling.readySeconds)));
+        md.append("\n## Targets\n\n");
+        for (String line : targets()) {
+            md.append("- ").append(line).append('\n');
+        }
+        return md.toString();
+    }
+
+    private List<String> targets() {
+        List<String> lines = new ArrayList<>();
+        lines.add(check("backlog drain ≥ 0.5 × raw ceiling", cdc.drain / raw, 0.5, "×"));
+        lines.add(check("backlog drain ≥ 5 × polling relay", cdc.drain / polling.drain, 5, "×"));
+        lines.add(checkAtMost("paced p50 ≤ 8 ms", cdc.p50, 8, "ms"));
+        lines.add(checkAtMost("paced p99 ≤ 25 ms", cdc.p99, 25, "ms"));
+        lines.add(checkAtMost("drain with retained rows within 5 % of the empty table (throughput loss)",
+                100 * (1 - cdc.drainLarge / cdc.drain), 5, "%"));
+        lines.add(checkAtMost("relay peak RSS ≤ 300 MB", cdc.peakRssKb / 1024.0, 300, "MB"));
+        lines.add(checkAtMost("ready within 5 s of start", cdc.readySeconds, 5, "s"));
+        return lines;
+    }
+
+    private static String check(String target, double value, double goal, String unit) {
+        return (value >= goal ? "met: " : "**missed**: ") + target + " — measured " + String.format("%.2f", value) + unit;
+    }
+
+    private static String checkAtMost(String target, double value, double goal, String unit) {
+        return (value <= goal ? "met: " : "**missed**: ") + target + " — measured " + String.format("%.1f", value) + " " + unit;
+    }
+
+    private String rate(double eventsPerSecond) {
+        return fmt(eventsPerSecond) + " (" + String.format("%.2f", eventsPerSecond / raw) + " × raw)";
+    }
+
+    private static String latency(RelayResult result) {
+        return String.format("%.1f / %.1f / %.1f", result.p50, result.p95, result.p99);
+    }
+
+    private static String row(String what, String raw, String cdc, String polling) {
+        return "| " + what + " | " + raw + " | " + cdc + " | " + polling + " |\n";
+    }
+
+    private static String fmt(double value) {
+        return String.format("%,.0f", value);
+    }
+
+    private static String machine() throws Exception {
+        String cpu = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        }
+        long memoryKb = 0;
+        Path meminfo = Path.of("/proc/meminfo");
+        if (Files.exists(meminfo)) {
+            memoryKb = Files.readAllLines(meminfo).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+                + String.format("%.0f", memoryKb / 1024.0 / 1024.0) + " GiB";
+    }
+}

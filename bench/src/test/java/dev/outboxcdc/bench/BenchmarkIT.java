@@ -1,0 +1,28 @@
+package dev.outboxcdc.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's plumbing on a tiny run: every phase runs and the table is written. Timings are not checked. */
+class BenchmarkIT {
+
+    @Test
+    void aTinyRunMeasuresEveryPhaseAndWritesTheTable() throws Exception {
+        Path output = Path.of("target", "benchmarks-plumbing.md");
+        Files.deleteIfExists(output);
+
+        Benchmark.main(new String[] {"--quick", "--events=2000", "--paced-seconds=3", "--retained=5000",
+            "--relay-jar=../cdc-relay/target/cdc-relay.jar", "--output=" + output});
+
+        String table = Files.readString(output);
+        assertThat(table).contains("| writers alone (inserts/s) |", "| backlog drain (events/s) |",
+                "| concurrent max (events/s) |", "| paced 1000/s: p50 / p95 / p99 (ms) |",
+                "| backlog drain with 5,000 retained rows (events/s) |", "| relay peak RSS (MB) |", "| time to ready (s) |",
+                "## Targets", "Machine: ");
+        assertThat(table).doesNotContain("NaN");
+        assertThat(table.lines().filter(l -> l.startsWith("- ")).count()).as("each target checked").isEqualTo(7);
+    }
+}
