@@ -42,7 +42,7 @@ final class CdcRelay implements Relay {
             port = socket.getLocalPort();
         }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", options.relayJar().toString());
+                "-Xms64m", "-Xmx256m", "-jar", options.relayJar().toString());
         var env = builder.environment();
         env.put("OUTBOX_DB_HOST", options.pgHost());
         env.put("OUTBOX_DB_PORT", String.valueOf(options.pgPort()));

@@ -41,7 +41,7 @@ public record OutboxProperties(
         @DefaultValue Rabbitmq rabbitmq,
         @DefaultValue(DEFAULT_EXCHANGE) String exchange,
         @DefaultValue(DEFAULT_OFFSET_TABLE) String offsetTable,
-        @DefaultValue("5ms") Duration pollInterval,
+        @DefaultValue("1ms") Duration pollInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("16384") int maxQueueSize,
         @DefaultValue("10s") Duration heartbeatInterval,

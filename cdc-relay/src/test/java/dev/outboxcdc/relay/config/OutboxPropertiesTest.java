@@ -27,7 +27,7 @@ class OutboxPropertiesTest {
         assertThat(config.publication()).isEqualTo("outbox_relay");
         assertThat(config.rabbitmq().uri()).isEqualTo("amqp://guest:guest@localhost:5672/%2F");
         assertThat(config.exchange()).isEqualTo("outbox.events");
-        assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(5));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(1));
         assertThat(config.maxEnvelopeSize().toBytes()).isEqualTo(16 * 1024 * 1024);
     }
 
