@@ -45,6 +45,9 @@ public final class StartupChecks {
     private static final String SLOT = """
             SELECT plugin, database, slot_type FROM pg_replication_slots WHERE slot_name = ?""";
 
+    /** SQLSTATE of CREATE PUBLICATION when another session created it first. */
+    private static final String DUPLICATE_OBJECT = "42710";
+
     private final OutboxProperties config;
 
     /** Creates the checks for {@code config}. */
@@ -146,6 +149,10 @@ public final class StartupChecks {
             statement.execute(create);
             log.info("Created publication {} for table {} (inserts only)", publication, table);
         } catch (SQLException e) {
+            if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                log.info("Publication {} was created by another relay starting at the same time", publication);
+                return;
+            }
             if ("42501".equals(e.getSQLState())) {
                 throw new RelayConfigurationException("Publication " + publication + " does not exist and role '"
                         + config.db().user() + "' may not create it (" + e.getMessage().trim() + "). As the table owner run: "

@@ -37,6 +37,10 @@ public final class OffsetTable {
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL.formatted(table.quoted()));
         } catch (SQLException e) {
+            // Two relays starting together: CREATE TABLE IF NOT EXISTS can still collide in the catalog.
+            if ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState())) {
+                return;
+            }
             if ("42501".equals(e.getSQLState())) {
                 throw new RelayConfigurationException("Role may not create the offset table " + table + " ("
                         + e.getMessage().trim() + "). Create it as an owner and grant the relay's role"

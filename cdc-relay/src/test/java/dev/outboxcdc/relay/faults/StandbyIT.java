@@ -50,4 +50,30 @@ class StandbyIT {
             }
         }
     }
+
+    @Test
+    void twoRelaysStartedTogetherOnAFreshDatabaseElectOneAndNeitherExits() {
+        RabbitEndpoint rabbit = TestServices.rabbitmq();
+        try (TestDatabase db = TestServices.postgres().createDatabase()) {
+            db.createOutboxTable();
+            RelaySettings settings = RelaySettings.of(db, rabbit);
+            rabbit.declareEventsExchange(settings.exchange());
+            try (TestQueue queue = rabbit.bind(settings.exchange(), "#");
+                    RelayProcess first = RelayProcess.start(settings, "together-1");
+                    RelayProcess second = RelayProcess.start(settings, "together-2")) {
+                Awaitility.await("one relay ready, the other standby").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> (first.log().contains("-> STREAMING") && second.log().contains("-> STANDBY"))
+                                || (second.log().contains("-> STREAMING") && first.log().contains("-> STANDBY")));
+                String eventId = dev.outboxcdc.relay.OutboxRows.insertOne(db, "test.together");
+                queue.awaitAtLeast(1, Duration.ofSeconds(30));
+
+                assertThat(queue.messageIds()).containsExactly(eventId);
+                assertThat(first.isAlive() && second.isAlive()).as("neither relay exited").isTrue();
+                assertThat(first.log() + second.log()).doesNotContain("-> FAILED");
+            } finally {
+                rabbit.deleteExchange(settings.exchange());
+            }
+        }
+    }
 }
