@@ -9,10 +9,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** cdc-relay as operators run it: the jar in a process of its own, configured by environment variables. */
 final class CdcRelay implements Relay {
+
+    /** The JVM options the relay runs with, the ones docs/operations.md recommends; OUTBOX_BENCH_RELAY_JVM_OPTS overrides. */
+    static final String JVM_OPTIONS = System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS",
+            "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k");
 
     private final BenchOptions options;
     private final String database;
@@ -41,8 +47,11 @@ final class CdcRelay implements Relay {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m", "-jar", options.relayJar().toString());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(JVM_OPTIONS.split(" ")));
+        command.addAll(List.of("-jar", options.relayJar().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         var env = builder.environment();
         env.put("OUTBOX_DB_HOST", options.pgHost());
         env.put("OUTBOX_DB_PORT", String.valueOf(options.pgPort()));
