@@ -12,8 +12,8 @@ WORKDIR /app
 COPY --from=build /src/cdc-relay/target/cdc-relay.jar /app/cdc-relay.jar
 USER 10001
 EXPOSE 8080
-# The JVM settings measured on a 2-core host (docs/benchmark-notes.md); on bigger hosts drop TieredStopAtLevel.
-ENV JAVA_TOOL_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
+# The JVM settings measured on a 2-core host (docs/benchmark-notes.md).
+ENV JAVA_TOOL_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
 # exec form: the JVM is PID 1 and receives SIGTERM, drains in-flight confirms and exits 0.

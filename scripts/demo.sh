@@ -84,7 +84,7 @@ echo "demo: starting cdc-relay on port $relay_port" >&2
 OUTBOX_DB_HOST="$OUTBOX_TEST_PG_HOST" OUTBOX_DB_PORT="$OUTBOX_TEST_PG_PORT" OUTBOX_DB_NAME=$db \
 OUTBOX_DB_USER="$OUTBOX_TEST_PG_USER" OUTBOX_DB_PASSWORD="$OUTBOX_TEST_PG_PASSWORD" \
 OUTBOX_SLOT=$slot OUTBOX_PUBLICATION=$slot OUTBOX_RABBITMQ_URI="$OUTBOX_TEST_RABBITMQ_URI" SERVER_PORT=$relay_port \
-  java -Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
+  java -Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
 pids+=($!)
 wait_ready cdc-relay "http://127.0.0.1:$relay_port/actuator/health/readiness" "$run_dir/relay.log"
 

@@ -36,4 +36,4 @@ run-relay: starting cdc-relay on database $OUTBOX_DB_NAME at $OUTBOX_DB_HOST:$OU
   try:     psql -h $OUTBOX_DB_HOST -U $OUTBOX_DB_USER -d $OUTBOX_DB_NAME -c "INSERT INTO outbox_events (id, event_id, event_type, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'employee.created', '{\"name\": \"Ada\"}')"
   stop:    Ctrl-C (drains in-flight confirms, commits offsets, exits 0)
 MSG
-exec java ${OUTBOX_RELAY_JVM_OPTS:--Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k} -jar cdc-relay/target/cdc-relay.jar "$@"
+exec java ${OUTBOX_RELAY_JVM_OPTS:--Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k} -jar cdc-relay/target/cdc-relay.jar "$@"

@@ -18,7 +18,7 @@ final class CdcRelay implements Relay {
 
     /** The JVM options the relay runs with, the ones docs/operations.md recommends; OUTBOX_BENCH_RELAY_JVM_OPTS overrides. */
     static final String JVM_OPTIONS = System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS",
-            "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k");
+            "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k");
 
     private final BenchOptions options;
     private final String database;
