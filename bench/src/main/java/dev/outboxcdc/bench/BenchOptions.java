@@ -1,6 +1,10 @@
 package dev.outboxcdc.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What one benchmark run measures and against what.
@@ -18,9 +22,17 @@ import java.nio.file.Path;
  * @param relayJar        the cdc-relay jar
  * @param output          the markdown file to write, or null
  * @param quick           whether this is the CI-sized run
+ * @param relays          the relays to measure ({@link #RELAYS}); all by default
+ * @param phases          the phases to run per relay ({@link #PHASES}); all by default
  */
 record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, int writers, String pgHost, int pgPort,
-        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path output, boolean quick) {
+        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path output, boolean quick, Set<String> relays,
+        Set<String> phases) {
+
+    /** The relays a run can measure. */
+    static final List<String> RELAYS = List.of("cdc-relay", "polling");
+    /** The phases of one relay's measurement: backlog drain, concurrent max, paced, and both on a large table. */
+    static final List<String> PHASES = List.of("drain", "concurrent", "paced", "large");
 
     static BenchOptions parse(String[] args) {
         boolean quick = false;
@@ -29,6 +41,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
         Integer retained = null;
         Path output = Path.of("docs", "benchmarks.md");
         Path relayJar = Path.of(env("OUTBOX_BENCH_RELAY_JAR", "cdc-relay/target/cdc-relay.jar"));
+        Set<String> relays = new LinkedHashSet<>(RELAYS);
+        Set<String> phases = new LinkedHashSet<>(PHASES);
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -42,9 +56,14 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 relayJar = Path.of(arg.substring(12));
             } else if (arg.startsWith("--output=")) {
                 output = arg.substring(9).isEmpty() ? null : Path.of(arg.substring(9));
+            } else if (arg.startsWith("--relays=")) {
+                relays = subset(arg.substring(9), RELAYS, "relay");
+            } else if (arg.startsWith("--phases=")) {
+                phases = subset(arg.substring(9), PHASES, "phase");
             } else {
-                throw new IllegalArgumentException("unknown argument " + arg
-                        + " (use --quick, --events=N, --paced-seconds=N, --retained=N, --relay-jar=FILE, --output=FILE)");
+                throw new IllegalArgumentException("unknown argument " + arg + " (use --quick, --events=N, --paced-seconds=N,"
+                        + " --retained=N, --relay-jar=FILE, --output=FILE, --relays=" + String.join(",", RELAYS)
+                        + ", --phases=" + String.join(",", PHASES) + ")");
             }
         }
         return new BenchOptions(
@@ -56,7 +75,32 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 env("OUTBOX_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
                 env("OUTBOX_TEST_PG_USER", "postgres"), env("OUTBOX_TEST_PG_PASSWORD", ""),
                 env("OUTBOX_TEST_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/%2F"),
-                relayJar, output, quick);
+                relayJar, output, quick, relays, phases);
+    }
+
+    /** Whether the run measures {@code relay} at all. */
+    boolean measures(String relay) {
+        return relays.contains(relay);
+    }
+
+    /** Whether the run includes {@code phase} for each relay it measures. */
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
+
+    /** Whether every relay and phase runs, so the targets can all be checked. */
+    boolean complete() {
+        return relays.containsAll(RELAYS) && phases.containsAll(PHASES);
+    }
+
+    private static Set<String> subset(String list, List<String> known, String what) {
+        Set<String> chosen = new LinkedHashSet<>(Arrays.asList(list.split(",")));
+        for (String name : chosen) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + name + "' (known: " + String.join(", ", known) + ")");
+            }
+        }
+        return chosen;
     }
 
     String jdbcUrl(String database) {

@@ -24,6 +24,8 @@ public final class Benchmark {
     private final ConnectionFactory factory = new ConnectionFactory();
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String exchange = "outbox.bench." + run;
+    /** The machine's stalls during the last paced phase. */
+    private Results.Stall stalls = Results.Stall.NOT_RUN;
 
     private Benchmark(BenchOptions options) throws Exception {
         this.options = options;
@@ -48,8 +50,12 @@ public final class Benchmark {
             results.writersAlone = options.events() / new Workload(options, writersDb).writeAtFullSpeed(options.events());
             dropDatabase(writersDb);
 
-            results.cdc = measure(receiver, "cdc");
-            results.polling = measure(receiver, "poll");
+            if (options.measures("cdc-relay")) {
+                results.cdc = measure(receiver, "cdc");
+            }
+            if (options.measures("polling")) {
+                results.polling = measure(receiver, "poll");
+            }
         } finally {
             deleteExchange();
         }
@@ -69,52 +75,69 @@ public final class Benchmark {
         Relay relay = relay(kind, db);
         step(relay.name() + ": first start");
         result.readySeconds = relay.start();
-        relay.stop();
-
-        step(relay.name() + ": backlog drain of " + options.events() + " events written while it is stopped");
-        receiver.reset(false);
-        workload.writeAtFullSpeed(options.events());
-        relay.start();
-        receiver.await(options.events(), timeout(options.events()));
-        result.drain = options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
-
-        step(relay.name() + ": concurrent max, writers and relay at full speed");
-        receiver.reset(false);
-        long start = System.nanoTime();
-        workload.writeAtFullSpeed(options.events());
-        receiver.await(options.events(), timeout(options.events()));
-        result.concurrent = options.events() / seconds(receiver.lastNanos() - start);
-
-        int warmUp = options.pacedRate() * Math.max(1, options.pacedSeconds() / 3);
-        int paced = options.pacedRate() * options.pacedSeconds();
-        step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds() + " s after a warm-up");
-        receiver.reset(false);
-        workload.writePaced(warmUp, options.pacedRate());
-        receiver.await(warmUp, timeout(warmUp));
-        receiver.reset(true);
-        workload.writePaced(paced, options.pacedRate());
-        receiver.await(paced, timeout(paced));
-        result.p50 = receiver.percentileMillis(0.50);
-        result.p95 = receiver.percentileMillis(0.95);
-        result.p99 = receiver.percentileMillis(0.99);
+        if (options.runs("drain")) {
+            relay.stop();
+            step(relay.name() + ": backlog drain of " + options.events() + " events written while it is stopped");
+            result.drain = drain(receiver, relay, workload);
+        }
+        if (options.runs("concurrent")) {
+            step(relay.name() + ": concurrent max, writers and relay at full speed");
+            receiver.reset(false);
+            long start = System.nanoTime();
+            workload.writeAtFullSpeed(options.events());
+            receiver.await(options.events(), timeout(options.events()));
+            result.concurrent = options.events() / seconds(receiver.lastNanos() - start);
+        }
+        if (options.runs("paced")) {
+            step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds() + " s after a warm-up");
+            result.paced = paced(receiver, workload);
+            result.pacedStalls = stalls;
+        }
         relay.stop();
         result.peakRssKb = relay.peakRssKb();
         dropDatabase(db);
 
-        step(relay.name() + ": backlog drain with " + options.retained() + " rows retained in the table");
-        String large = createDatabase(kind + "_large", options.retained());
-        Relay onLarge = relay(kind, large);
-        onLarge.start();
-        onLarge.stop();
-        receiver.reset(false);
-        new Workload(options, large).writeAtFullSpeed(options.events());
-        onLarge.start();
-        receiver.await(options.events(), timeout(options.events()));
-        result.drainLarge = options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
-        onLarge.stop();
-        result.peakRssKb = Math.max(result.peakRssKb, onLarge.peakRssKb());
-        dropDatabase(large);
+        if (options.runs("large")) {
+            String large = createDatabase(kind + "_large", options.retained());
+            Workload onLargeTable = new Workload(options, large);
+            Relay onLarge = relay(kind, large);
+            onLarge.start();
+            onLarge.stop();
+            step(relay.name() + ": backlog drain with " + options.retained() + " rows retained in the table");
+            result.drainLarge = drain(receiver, onLarge, onLargeTable);
+            step(relay.name() + ": paced with " + options.retained() + " rows retained in the table");
+            result.pacedLarge = paced(receiver, onLargeTable);
+            onLarge.stop();
+            result.peakRssKb = Math.max(result.peakRssKb, onLarge.peakRssKb());
+            dropDatabase(large);
+        }
         return result;
+    }
+
+    /** Writes a backlog while {@code relay} is stopped, starts it and returns the rate it drained the backlog at. */
+    private double drain(Receiver receiver, Relay relay, Workload workload) throws Exception {
+        receiver.reset(false);
+        workload.writeAtFullSpeed(options.events());
+        relay.start();
+        receiver.await(options.events(), timeout(options.events()));
+        return options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
+    }
+
+    /** Writes at the paced rate, first a warm-up, then the measured part; returns its latency percentiles. */
+    private Results.Latency paced(Receiver receiver, Workload workload) throws Exception {
+        int warmUp = options.pacedRate() * Math.max(1, options.pacedSeconds() / 3);
+        int paced = options.pacedRate() * options.pacedSeconds();
+        receiver.reset(false);
+        workload.writePaced(warmUp, options.pacedRate());
+        receiver.await(warmUp, timeout(warmUp));
+        receiver.reset(true);
+        try (Stalls stalls = Stalls.measure()) {
+            workload.writePaced(paced, options.pacedRate());
+            receiver.await(paced, timeout(paced));
+            this.stalls = stalls.result();
+        }
+        return new Results.Latency(receiver.percentileMillis(0.50), receiver.percentileMillis(0.95),
+                receiver.percentileMillis(0.99));
     }
 
     private Relay relay(String kind, String db) {

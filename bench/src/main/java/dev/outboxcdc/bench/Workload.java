@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,23 +37,31 @@ final class Workload {
         return write(events, null);
     }
 
-    /** Writes {@code events} at {@code perSecond}; returns the seconds it took. */
+    /**
+     * Writes {@code events} at {@code perSecond}; returns the seconds it took. The writers connect
+     * before the pacing starts, so connection set-up (a TLS handshake each) is not measured as latency.
+     */
     double writePaced(int events, int perSecond) throws Exception {
         Semaphore permits = new Semaphore(0);
         var pacer = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = 1_000_000L * ROWS_PER_TRANSACTION / perSecond;
-        pacer.scheduleAtFixedRate(permits::release, 0, periodMicros, TimeUnit.MICROSECONDS);
         try {
-            return write(events, permits);
+            return write(events, permits, () -> pacer.scheduleAtFixedRate(permits::release, 0, periodMicros, TimeUnit.MICROSECONDS));
         } finally {
             pacer.shutdownNow();
         }
     }
 
     private double write(int events, Semaphore permits) throws Exception {
+        return write(events, permits, () -> { });
+    }
+
+    /** Connects the writers, runs {@code whenConnected}, then writes; returns the seconds the writing took. */
+    private double write(int events, Semaphore permits, Runnable whenConnected) throws Exception {
         int transactions = events / ROWS_PER_TRANSACTION;
         ExecutorService pool = Executors.newFixedThreadPool(options.writers());
-        long start = System.nanoTime();
+        CountDownLatch connected = new CountDownLatch(options.writers());
+        CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < options.writers(); w++) {
             int share = transactions / options.writers() + (w < transactions % options.writers() ? 1 : 0);
@@ -64,6 +73,8 @@ final class Workload {
                 try (Connection connection = DriverManager.getConnection(options.jdbcUrl(database), options.pgUser(),
                         options.pgPassword())) {
                     connection.setAutoCommit(false);
+                    connected.countDown();
+                    go.await();
                     for (int t = 0; t < share; t++) {
                         if (permits != null) {
                             permits.acquire();
@@ -75,10 +86,20 @@ final class Workload {
                 return null;
             }));
         }
-        for (Future<?> future : done) {
-            future.get();
+        try {
+            if (!connected.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the writers did not connect within 60 s");
+            }
+            whenConnected.run();
+            long start = System.nanoTime();
+            go.countDown();
+            for (Future<?> future : done) {
+                future.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            go.countDown();
+            pool.shutdownNow();
         }
-        pool.shutdown();
-        return (System.nanoTime() - start) / 1e9;
     }
 }
