@@ -19,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * @param exchange          the durable topic exchange events are published to
  * @param offsetTable       the table the relay keeps its offsets in, created if missing
  * @param pollInterval      how long the engine waits for more changes before handing over a batch
+ * @param offsetCommitInterval how often the offsets of confirmed batches are stored and the slot's confirmed
+ *                          position moved forward; a crash republishes at most this long's events plus the
+ *                          batch in flight
  * @param maxBatchSize      the most changes published and confirmed as one batch
  * @param maxQueueSize      the most changes buffered between the WAL reader and the publisher
  * @param heartbeatInterval how often the slot is moved forward while the outbox is quiet
@@ -42,6 +45,7 @@ public record OutboxProperties(
         @DefaultValue(DEFAULT_EXCHANGE) String exchange,
         @DefaultValue(DEFAULT_OFFSET_TABLE) String offsetTable,
         @DefaultValue("1ms") Duration pollInterval,
+        @DefaultValue("100ms") Duration offsetCommitInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("16384") int maxQueueSize,
         @DefaultValue("10s") Duration heartbeatInterval,
@@ -73,6 +77,7 @@ public record OutboxProperties(
         Names.requireIdentifier("outbox.publication", publication);
         Names.requireExchangeName("outbox.exchange", exchange);
         requirePositive("outbox.poll-interval", pollInterval);
+        requirePositive("outbox.offset-commit-interval", offsetCommitInterval);
         requirePositive("outbox.heartbeat-interval", heartbeatInterval);
         requirePositive("outbox.confirm-timeout", confirmTimeout);
         requirePositive("outbox.retry-backoff", retryBackoff);

@@ -11,9 +11,12 @@ import java.util.Properties;
  * The one place that maps the relay's typed configuration to Debezium's string keys.
  *
  * <p>Chosen for latency and bounded duplicates rather than Debezium's defaults: {@code pgoutput}
- * instead of decoderbufs; a poll interval of a few milliseconds instead of 500 ms; offsets (and so
- * the slot's confirmed LSN) committed after every batch instead of every 60 s, so a crash
- * republishes at most the batches in flight. Updates, deletes and truncates are skipped at the
+ * instead of decoderbufs; a poll interval of a millisecond instead of 500 ms; offsets (and so the
+ * slot's confirmed LSN) committed every {@code outbox.offset-commit-interval} (100 ms) instead of
+ * every 60 s, so a crash republishes at most that long's events plus the batch in flight. Not after
+ * every batch: storing offsets and moving the slot on the batch thread delayed the next batch by
+ * milliseconds (the paced benchmark's p50 fell from ~13 ms to ~7 ms). Offsets only ever cover
+ * confirmed events, whenever they are committed. Updates, deletes and truncates are skipped at the
  * source. Debezium's own retries are off: the relay's supervisor retries with its own backoff.
  */
 final class DebeziumConfig {
@@ -45,7 +48,7 @@ final class DebeziumConfig {
         p.setProperty(PostgresOffsetBackingStore.PASSWORD, db.password());
         p.setProperty(PostgresOffsetBackingStore.SSLMODE, db.sslmode());
         p.setProperty(PostgresOffsetBackingStore.TABLE, config.offsetTableName().qualified());
-        p.setProperty("offset.flush.interval.ms", "0");
+        p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetCommitInterval().toMillis()));
         p.setProperty("offset.flush.timeout.ms", String.valueOf(config.confirmTimeout().toMillis()));
 
         p.setProperty("database.hostname", db.host());

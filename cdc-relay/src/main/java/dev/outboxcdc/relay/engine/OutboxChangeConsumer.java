@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data path, top to bottom: WAL records of a batch → envelopes → publish → wait for every
- * confirm → mark each record processed → finish the batch (the engine then commits the offsets
- * and the slot's confirmed LSN). Nothing is marked processed before RabbitMQ confirmed it, so a
- * crash at any point republishes at most the batch in flight.
+ * confirm → mark each record processed → finish the batch (the engine commits the offsets and the
+ * slot's confirmed LSN when {@code outbox.offset-commit-interval} has passed). Nothing is marked
+ * processed before RabbitMQ confirmed it, so a crash at any point republishes at most the events
+ * since the last offset commit plus the batch in flight.
  *
  * <p>Only inserts (and snapshot reads of {@code PENDING} rows) of the outbox table become messages;
  * heartbeats and anything else are marked processed without publishing. Called by one engine thread.

@@ -28,6 +28,7 @@ class OutboxPropertiesTest {
         assertThat(config.rabbitmq().uri()).isEqualTo("amqp://guest:guest@localhost:5672/%2F");
         assertThat(config.exchange()).isEqualTo("outbox.events");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(1));
+        assertThat(config.offsetCommitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.maxEnvelopeSize().toBytes()).isEqualTo(16 * 1024 * 1024);
     }
 
@@ -62,6 +63,7 @@ class OutboxPropertiesTest {
         "OUTBOX_RABBITMQ_URI|http://u:secret@mq|outbox.rabbitmq.uri='http://u:****@mq' must start with amqp:// or amqps://",
         "OUTBOX_MAXQUEUESIZE|10|outbox.max-queue-size='10' must be larger than outbox.max-batch-size",
         "OUTBOX_POLLINTERVAL|0s|outbox.poll-interval='PT0S' must be a positive duration",
+        "OUTBOX_OFFSETCOMMITINTERVAL|-1s|outbox.offset-commit-interval='PT-1S' must be a positive duration",
     })
     void rejectsABadValueNamingThePropertyAndTheFix(String variable, String value, String message) {
         assertThatThrownBy(() -> bindEnvironment(Map.of(variable, value)))
