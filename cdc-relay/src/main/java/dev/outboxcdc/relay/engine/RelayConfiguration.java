@@ -15,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.net.URISyntaxException;
 import javax.net.ssl.SSLContext;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,6 +57,14 @@ public class RelayConfiguration {
     RelaySupervisor relaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
             RelayMetrics metrics, StopSignal stop, RelayExit exit) {
         return new RelaySupervisor(config, publisher, status, metrics, stop, exit);
+    }
+
+    /** Only in the training start of {@code scripts/relay-cds.sh}: see {@link ClassDataTraining}. */
+    @Bean
+    @ConditionalOnProperty(name = "outbox.cds-training", havingValue = "true")
+    String classDataTraining(OutboxProperties config) {
+        ClassDataTraining.loadRelayClasses(config);
+        return "relay classes loaded";
     }
 
     @Bean
