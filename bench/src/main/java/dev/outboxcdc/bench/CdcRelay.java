@@ -50,6 +50,10 @@ final class CdcRelay implements Relay {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(JVM_OPTIONS.split(" ")));
+        Path archive = classDataArchive(options.relayJar());
+        if (archive != null) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
         command.addAll(List.of("-jar", options.relayJar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         var env = builder.environment();
@@ -85,6 +89,15 @@ final class CdcRelay implements Relay {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         throw new IllegalStateException("cdc-relay was not ready within 120 s; see " + log);
+    }
+
+    /**
+     * The class-data sharing archive {@code scripts/relay-cds.sh} recorded beside {@code jar}
+     * ({@code cdc-relay.jsa}), or null: the relay then starts without one, as from the plain jar.
+     */
+    static Path classDataArchive(Path jar) {
+        Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+        return Files.isRegularFile(archive) ? archive : null;
     }
 
     @Override

@@ -53,6 +53,12 @@ final class Results {
         md.append("Machine: ").append(machine()).append("; ").append(postgres).append(", ").append(broker)
                 .append(", Java ").append(System.getProperty("java.version"))
                 .append(". PostgreSQL, RabbitMQ, the relay, the writers and the consumer share the machine.\n\n");
+        md.append("cdc-relay runs as a process of its own: `java ").append(CdcRelay.JVM_OPTIONS)
+                .append(CdcRelay.classDataArchive(options.relayJar()) != null ? " -XX:SharedArchiveFile=cdc-relay.jsa" : "")
+                .append(" -jar ").append(options.relayJar().getFileName()).append('`')
+                .append(CdcRelay.classDataArchive(options.relayJar()) != null
+                        ? " (extracted, with a class-data sharing archive, as `scripts/relay-cds.sh` prepares it)" : "")
+                .append(".\n\n");
         md.append("Workload: ").append(options.writers()).append(" concurrent writers (outbox-writer), transactions of ")
                 .append(Workload.ROWS_PER_TRANSACTION).append(" rows, ~").append(Workload.PAYLOAD.length())
                 .append("-byte JSON payloads; ").append(String.format("%,d", options.events()))

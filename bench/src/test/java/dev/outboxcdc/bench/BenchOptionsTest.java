@@ -14,6 +14,8 @@ class BenchOptionsTest {
         assertThat(options.complete()).isTrue();
         assertThat(options.events()).isEqualTo(20_000);
         assertThat(options.retained()).isEqualTo(100_000);
+        assertThat(options.output()).hasToString("docs/benchmarks.md");
+        assertThat(BenchOptions.parse(new String[0]).output()).hasToString("docs/benchmarks-full.md");
     }
 
     @Test
