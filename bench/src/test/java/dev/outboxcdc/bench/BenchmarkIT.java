@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's plumbing on a tiny run: every phase runs and the table is written. Timings are not checked. */
+/**
+ * The benchmark's plumbing on a tiny run, with the relay prepared as {@code scripts/bench.sh} prepares it
+ * ({@code scripts/relay-cds.sh}: extracted, with a class-data sharing archive): every phase runs and the
+ * table is written. Timings are not checked.
+ */
 class BenchmarkIT {
 
     @Test
@@ -14,8 +18,14 @@ class BenchmarkIT {
         Path output = Path.of("target", "benchmarks-plumbing.md");
         Files.deleteIfExists(output);
 
+        Path cds = Path.of("target", "cds");
+        Process prepare = new ProcessBuilder("bash", "../scripts/relay-cds.sh", "../cdc-relay/target/cdc-relay.jar", cds.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(prepare.waitFor()).as("scripts/relay-cds.sh exit code").isZero();
+        assertThat(cds.resolve("cdc-relay.jsa")).isNotEmptyFile();
+
         Benchmark.main(new String[] {"--quick", "--events=2000", "--paced-seconds=3", "--retained=5000",
-            "--relay-jar=../cdc-relay/target/cdc-relay.jar", "--output=" + output});
+            "--relay-jar=" + cds.resolve("cdc-relay.jar"), "--output=" + output});
 
         String table = Files.readString(output);
         assertThat(table).contains("| writers alone (inserts/s) |", "| backlog drain (events/s) |",
@@ -23,7 +33,7 @@ class BenchmarkIT {
                 "| backlog drain with 5,000 retained rows (events/s) |",
                 "| paced with 5,000 retained rows: p50 / p95 / p99 (ms) |",
                 "| machine stalls while paced: a thread sleeping 1 ms wakes late by p99 / p99.9 / max (ms) |", "| relay peak RSS (MB) |", "| time to ready (s) |",
-                "## Targets", "Machine: ");
+                "## Targets", "Machine: ", "-XX:SharedArchiveFile=cdc-relay.jsa -jar cdc-relay.jar");
         assertThat(table).doesNotContain("NaN");
         assertThat(table.lines().filter(l -> l.startsWith("- ")).count()).as("each target checked").isEqualTo(8);
         assertThat(table).doesNotContain("not run", "not measured");
