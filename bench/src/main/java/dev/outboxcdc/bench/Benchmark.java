@@ -24,8 +24,6 @@ public final class Benchmark {
     private final ConnectionFactory factory = new ConnectionFactory();
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String exchange = "outbox.bench." + run;
-    /** The machine's stalls during the last paced phase. */
-    private Results.Stall stalls = Results.Stall.NOT_RUN;
 
     private Benchmark(BenchOptions options) throws Exception {
         this.options = options;
@@ -90,8 +88,9 @@ public final class Benchmark {
         }
         if (options.runs("paced")) {
             step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds() + " s after a warm-up");
-            result.paced = paced(receiver, workload);
-            result.pacedStalls = stalls;
+            Paced paced = paced(receiver, workload);
+            result.paced = paced.latency();
+            result.pacedStalls = paced.stalls();
         }
         relay.stop();
         result.peakRssKb = relay.peakRssKb();
@@ -106,7 +105,7 @@ public final class Benchmark {
             step(relay.name() + ": backlog drain with " + options.retained() + " rows retained in the table");
             result.drainLarge = drain(receiver, onLarge, onLargeTable);
             step(relay.name() + ": paced with " + options.retained() + " rows retained in the table");
-            result.pacedLarge = paced(receiver, onLargeTable);
+            result.pacedLarge = paced(receiver, onLargeTable).latency();
             onLarge.stop();
             result.peakRssKb = Math.max(result.peakRssKb, onLarge.peakRssKb());
             dropDatabase(large);
@@ -123,8 +122,12 @@ public final class Benchmark {
         return options.events() / seconds(receiver.lastNanos() - receiver.firstNanos());
     }
 
-    /** Writes at the paced rate, first a warm-up, then the measured part; returns its latency percentiles. */
-    private Results.Latency paced(Receiver receiver, Workload workload) throws Exception {
+    /** A paced phase's latencies, and the machine's stalls meanwhile. */
+    private record Paced(Results.Latency latency, Results.Stall stalls) {
+    }
+
+    /** Writes at the paced rate, first a warm-up, then the measured part; returns what the measured part saw. */
+    private Paced paced(Receiver receiver, Workload workload) throws Exception {
         int warmUp = options.pacedRate() * Math.max(1, options.pacedSeconds() / 3);
         int paced = options.pacedRate() * options.pacedSeconds();
         receiver.reset(false);
@@ -134,10 +137,9 @@ public final class Benchmark {
         try (Stalls stalls = Stalls.measure()) {
             workload.writePaced(paced, options.pacedRate());
             receiver.await(paced, timeout(paced));
-            this.stalls = stalls.result();
+            return new Paced(new Results.Latency(receiver.percentileMillis(0.50), receiver.percentileMillis(0.95),
+                    receiver.percentileMillis(0.99)), stalls.result());
         }
-        return new Results.Latency(receiver.percentileMillis(0.50), receiver.percentileMillis(0.95),
-                receiver.percentileMillis(0.99));
     }
 
     private Relay relay(String kind, String db) {

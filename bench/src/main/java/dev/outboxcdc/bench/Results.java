@@ -53,11 +53,11 @@ final class Results {
         md.append("Machine: ").append(machine()).append("; ").append(postgres).append(", ").append(broker)
                 .append(", Java ").append(System.getProperty("java.version"))
                 .append(". PostgreSQL, RabbitMQ, the relay, the writers and the consumer share the machine.\n\n");
+        boolean shared = CdcRelay.classDataArchive(options.relayJar()) != null;
         md.append("cdc-relay runs as a process of its own: `java ").append(CdcRelay.JVM_OPTIONS)
-                .append(CdcRelay.classDataArchive(options.relayJar()) != null ? " -XX:SharedArchiveFile=cdc-relay.jsa" : "")
+                .append(shared ? " -XX:SharedArchiveFile=cdc-relay.jsa" : "")
                 .append(" -jar ").append(options.relayJar().getFileName()).append('`')
-                .append(CdcRelay.classDataArchive(options.relayJar()) != null
-                        ? " (extracted, with a class-data sharing archive, as `scripts/relay-cds.sh` prepares it)" : "")
+                .append(shared ? " (extracted, with a class-data sharing archive, as `scripts/relay-cds.sh` prepares it)" : "")
                 .append(".\n\n");
         md.append("Workload: ").append(options.writers()).append(" concurrent writers (outbox-writer), transactions of ")
                 .append(Workload.ROWS_PER_TRANSACTION).append(" rows, ~").append(Workload.PAYLOAD.length())
@@ -130,14 +130,15 @@ final class Results {
     }
 
     private static String latency(Latency latency) {
-        if (Double.isNaN(latency.p50())) {
-            return NOT_RUN;
-        }
-        return String.format("%.1f / %.1f / %.1f", latency.p50(), latency.p95(), latency.p99());
+        return three(latency.p50(), latency.p95(), latency.p99());
     }
 
     private static String stall(Stall stall) {
-        return latency(new Latency(stall.p99(), stall.p999(), stall.max()));
+        return three(stall.p99(), stall.p999(), stall.max());
+    }
+
+    private static String three(double first, double second, double third) {
+        return Double.isNaN(first) ? NOT_RUN : String.format("%.1f / %.1f / %.1f", first, second, third);
     }
 
     private static String decimal(double value) {

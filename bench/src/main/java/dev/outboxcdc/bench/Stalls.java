@@ -18,7 +18,6 @@ final class Stalls implements AutoCloseable {
     private Stalls() {
         thread = new Thread(this::sleepAndMeasure, "outbox-bench-stalls");
         thread.setDaemon(true);
-        thread.setPriority(Thread.NORM_PRIORITY);
     }
 
     /** Starts measuring. */

@@ -34,7 +34,7 @@ final class Workload {
 
     /** Writes {@code events} as fast as the writers can; returns the seconds it took. */
     double writeAtFullSpeed(int events) throws Exception {
-        return write(events, null);
+        return write(events, null, () -> { });
     }
 
     /**
@@ -50,10 +50,6 @@ final class Workload {
         } finally {
             pacer.shutdownNow();
         }
-    }
-
-    private double write(int events, Semaphore permits) throws Exception {
-        return write(events, permits, () -> { });
     }
 
     /** Connects the writers, runs {@code whenConnected}, then writes; returns the seconds the writing took. */
