@@ -66,7 +66,7 @@ public final class MessageFactory {
                 .timestamp(Date.from(Instant.parse(row.createdAt())))
                 .headers(headers.isEmpty() ? null : headers)
                 .build();
-        return new OutboxMessage(exchange, row.eventType(), properties, body, row.eventId(), null, row.commitTimeMillis());
+        return new OutboxMessage(exchange, row.eventType(), properties, body, row.eventId(), null, row.commitTimeMillis(), row);
     }
 
     private static String problemOf(OutboxRow row) {
@@ -126,7 +126,11 @@ public final class MessageFactory {
         return value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES ? null : value;
     }
 
-    private OutboxMessage deadLetter(OutboxRow row, String reason) {
+    /**
+     * The dead-letter message for {@code row}: its columns as JSON, published to {@code outbox.dead-letter} with
+     * {@code reason} in {@link OutboxAmqp#HEADER_ERROR}.
+     */
+    public OutboxMessage deadLetter(OutboxRow row, String reason) {
         byte[] body;
         try {
             body = MAPPER.writeValueAsBytes(row.columns(DEAD_LETTER_PAYLOAD_CHARS));
@@ -142,6 +146,6 @@ public final class MessageFactory {
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(headers)
                 .build();
-        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, row.eventId(), reason, row.commitTimeMillis());
+        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, row.eventId(), reason, row.commitTimeMillis(), row);
     }
 }

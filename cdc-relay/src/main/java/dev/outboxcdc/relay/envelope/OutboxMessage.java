@@ -12,6 +12,8 @@ import com.rabbitmq.client.AMQP;
  * @param eventId          the event id for logs (may be null for a dead-lettered row)
  * @param deadLetterReason why the row was dead-lettered, or null for an envelope
  * @param commitTimeMillis when the row's transaction committed
+ * @param row              the outbox row this message was made from, so a message RabbitMQ's client refuses can
+ *                         still be dead-lettered with the row's columns; null for a message the broker returned
  */
 public record OutboxMessage(
         String exchange,
@@ -20,7 +22,8 @@ public record OutboxMessage(
         byte[] body,
         String eventId,
         String deadLetterReason,
-        long commitTimeMillis) {
+        long commitTimeMillis,
+        OutboxRow row) {
 
     /** Whether this message carries a row that could not become an envelope. */
     public boolean isDeadLetter() {

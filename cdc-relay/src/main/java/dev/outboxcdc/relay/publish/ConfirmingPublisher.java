@@ -140,7 +140,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 boolean ownExchange = r.getExchange().equals(OutboxAmqp.UNROUTED) || r.getExchange().equals(OutboxAmqp.DEAD_LETTER);
                 queueMissing |= ownExchange;
                 again.add(new OutboxMessage(ownExchange ? r.getExchange() : OutboxAmqp.UNROUTED, r.getRoutingKey(),
-                        r.getProperties(), r.getBody(), r.getProperties().getMessageId(), null, System.currentTimeMillis()));
+                        r.getProperties(), r.getBody(), r.getProperties().getMessageId(), null, System.currentTimeMillis(), null));
             }
             returned.clear();
         }
