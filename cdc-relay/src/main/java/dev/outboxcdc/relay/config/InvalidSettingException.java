@@ -1,7 +1,12 @@
 package dev.outboxcdc.relay.config;
 
-/** A configuration value the relay cannot start with; the message names the property and the fix. */
-public class InvalidSettingException extends RelayConfigurationException {
+import org.springframework.boot.ExitCodeGenerator;
+
+/**
+ * A configuration value the relay cannot start with; the message names the property and the fix. When
+ * it stops the start of the application, the process exits with code 2, like every configuration error.
+ */
+public class InvalidSettingException extends RelayConfigurationException implements ExitCodeGenerator {
 
     private final String property;
 
@@ -9,6 +14,12 @@ public class InvalidSettingException extends RelayConfigurationException {
     public InvalidSettingException(String property, String value, String problem) {
         super(property + "='" + value + "' " + problem);
         this.property = property;
+    }
+
+    /** Exit code 2, a configuration error. */
+    @Override
+    public int getExitCode() {
+        return 2;
     }
 
     /** The property at fault, e.g. {@code outbox.slot}. */

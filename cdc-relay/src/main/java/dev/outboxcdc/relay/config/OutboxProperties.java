@@ -177,10 +177,26 @@ public record OutboxProperties(
         /** Default broker URI. */
         public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
 
-        /** Validates the URI scheme. */
+        /** Validates the URI: scheme, host and port; the error messages never hold the password. */
         public Rabbitmq {
             if (uri == null || !(uri.startsWith("amqp://") || uri.startsWith("amqps://"))) {
                 throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "must start with amqp:// or amqps://");
+            }
+            java.net.URI parsed;
+            try {
+                parsed = new java.net.URI(uri);
+            } catch (java.net.URISyntaxException e) {
+                // The exception's message repeats the input, password and all: keep only the reason and where.
+                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "is not a valid URI: "
+                        + e.getReason() + " at index " + e.getIndex() + " (percent-encode special characters in the user"
+                        + " name and password, e.g. @ as %40)");
+            }
+            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "has no valid host name"
+                        + " (expected amqp://user:password@host:port/vhost; percent-encode @ and : in the password)");
+            }
+            if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
+                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "has a port outside 1-65535");
             }
         }
 

@@ -109,8 +109,10 @@ public class RelayConfiguration {
                 factory.enableHostnameVerification();
             }
         } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+            // Not e.getMessage() and not e as the cause: the client's messages repeat the URI, password included.
             throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(rabbitmq.uri()),
-                    "is not a valid AMQP URI: " + e.getMessage());
+                    "is not a valid AMQP URI (" + e.getClass().getSimpleName() + "); percent-encode special characters"
+                    + " in the user name, password and virtual host");
         }
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
