@@ -5,6 +5,7 @@ import dev.outboxcdc.relay.config.TableName;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.offsets.PostgresOffsetBackingStore;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -16,7 +17,8 @@ import java.util.Properties;
  * every 60 s, so a crash republishes at most that long's events plus the batch in flight. Not after
  * every batch: storing offsets and moving the slot on the batch thread delayed the next batch by
  * milliseconds (the paced benchmark's p50 fell from ~13 ms to ~7 ms). Offsets only ever cover
- * confirmed events, whenever they are committed. Updates, deletes and truncates are skipped at the
+ * confirmed events, whenever they are committed, and while they cannot be stored nothing more is
+ * published. Updates, deletes and truncates are skipped at the
  * source. Debezium's own retries are off: the relay's supervisor retries with its own backoff.
  */
 final class DebeziumConfig {
@@ -25,6 +27,9 @@ final class DebeziumConfig {
     static final String TOPIC_PREFIX = "outbox";
     /** Prefix of the logical decoding messages the heartbeat emits. */
     static final String HEARTBEAT_MESSAGE_PREFIX = "outbox_relay_heartbeat";
+
+    /** How long the batch thread waits for offsets to be stored before the engine gives up on them. */
+    static final Duration OFFSET_WRITE_WAIT = Duration.ofDays(7);
 
     private DebeziumConfig() {
     }
@@ -49,7 +54,9 @@ final class DebeziumConfig {
         p.setProperty(PostgresOffsetBackingStore.SSLMODE, db.sslmode());
         p.setProperty(PostgresOffsetBackingStore.TABLE, config.offsetTableName().qualified());
         p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetCommitInterval().toMillis()));
-        p.setProperty("offset.flush.timeout.ms", String.valueOf(config.confirmTimeout().toMillis()));
+        // The batch thread waits for the offset write, which the store retries until it succeeds: while offsets
+        // cannot be stored nothing more is published (a shorter timeout would let the engine go on without them).
+        p.setProperty("offset.flush.timeout.ms", String.valueOf(OFFSET_WRITE_WAIT.toMillis()));
 
         p.setProperty("database.hostname", db.host());
         p.setProperty("database.port", String.valueOf(db.port()));

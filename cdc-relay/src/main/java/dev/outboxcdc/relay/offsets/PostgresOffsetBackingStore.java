@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.WorkerConfig;
@@ -30,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * container resumes where the last one stopped.
  *
  * <p>{@link #set} writes the offsets in one transaction and only then makes them visible in memory
- * and completes the future: the engine moves the slot's confirmed LSN only after that commit. All
+ * and completes the future: the engine moves the slot's confirmed LSN only after that commit. A write
+ * that fails (the database restarting, a lost connection, a refused statement) is retried with backoff
+ * until it succeeds or the store stops, and the future completes only then. The engine commits offsets
+ * on the batch thread and waits for that future, so while offsets cannot be stored the relay publishes
+ * nothing more: a crash then republishes at most what was published since the last stored offset. All
  * database work runs on the store's single executor thread.
  */
 public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
@@ -49,6 +56,11 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     public static final String TABLE = "outbox.offsets.table";
 
     private static final Logger log = LoggerFactory.getLogger(PostgresOffsetBackingStore.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private boolean failing;
 
     private String url;
     private Properties connectionProperties;
@@ -96,7 +108,8 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        stopping.countDown();
         super.stop();
         closeConnection();
     }
@@ -105,10 +118,8 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
         return executor.submit(() -> {
             try {
-                persist(values);
-            } catch (SQLException e) {
-                closeConnection();
-                ConnectException failure = new ConnectException("cannot write offsets to " + table, e);
+                persistUntilStored(values);
+            } catch (ConnectException failure) {
                 if (callback != null) {
                     callback.onCompletion(failure, null);
                 }
@@ -144,6 +155,41 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
             }
         }
         return partitions;
+    }
+
+    /** Writes {@code values}, retrying with backoff until it succeeds; gives up only when the store stops. */
+    private void persistUntilStored(Map<ByteBuffer, ByteBuffer> values) {
+        Duration wait = FIRST_RETRY;
+        while (true) {
+            try {
+                persist(values);
+                if (failing) {
+                    failing = false;
+                    log.info("Offsets are stored in {} again; publishing goes on", table);
+                }
+                return;
+            } catch (SQLException e) {
+                closeConnection();
+                if (!failing) {
+                    failing = true;
+                    log.warn("Cannot store offsets in {} ({}); nothing more is published until they are stored,"
+                            + " retrying every {} ms at most", table, e.getMessage(), MAX_RETRY.toMillis());
+                }
+                if (awaitStop(wait)) {
+                    throw new ConnectException("stopped before the offsets could be stored in " + table, e);
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private boolean awaitStop(Duration wait) {
+        try {
+            return stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private synchronized void persist(Map<ByteBuffer, ByteBuffer> values) throws SQLException {
