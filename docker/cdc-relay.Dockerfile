@@ -10,12 +10,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
  && useradd --system --uid 10001 --home-dir /app relay
 WORKDIR /app
 COPY --from=build /src/cdc-relay/target/cdc-relay.jar /tmp/cdc-relay.jar
-COPY scripts/relay-cds.sh /tmp/relay-cds.sh
+COPY scripts/relay-cds.sh scripts/relay-jvm-options /tmp/
 # Extracted, with a class-data sharing archive recorded by this image's JVM: ready ~2 s sooner (docs/benchmark-notes.md).
-RUN bash /tmp/relay-cds.sh /tmp/cdc-relay.jar /app/relay && rm /tmp/cdc-relay.jar /tmp/relay-cds.sh
+RUN bash /tmp/relay-cds.sh /tmp/cdc-relay.jar /app/relay && rm /tmp/cdc-relay.jar /tmp/relay-cds.sh /tmp/relay-jvm-options
 USER 10001
 EXPOSE 8080
-# The JVM settings measured on a 2-core host (docs/benchmark-notes.md).
+# The shipped JVM settings, exactly scripts/relay-jvm-options (ShippedJvmOptionsTest checks it); measured on a
+# 2-core host (docs/benchmark-notes.md) and sized for outbox.max-envelope-size (docs/operations.md).
 ENV JAVA_TOOL_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1

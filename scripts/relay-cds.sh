@@ -10,7 +10,7 @@ set -euo pipefail
 
 jar="${1:-cdc-relay/target/cdc-relay.jar}"
 dir="${2:-cdc-relay/target/cds}"
-jvm_opts="${OUTBOX_RELAY_JVM_OPTS:--Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k}"
+jvm_opts="${OUTBOX_RELAY_JVM_OPTS:-$(cat "$(dirname "$0")/relay-jvm-options")}"
 
 if [ ! -f "$jar" ]; then
   echo "relay-cds: $jar does not exist; build it first (mvn -DskipTests package -pl cdc-relay -am)" >&2

@@ -38,5 +38,6 @@ run-relay: starting cdc-relay on database $OUTBOX_DB_NAME at $OUTBOX_DB_HOST:$OU
 MSG
 # Extracted, with a class-data sharing archive: ready about two seconds sooner than from the plain jar.
 bash scripts/relay-cds.sh cdc-relay/target/cdc-relay.jar cdc-relay/target/cds
-exec java ${OUTBOX_RELAY_JVM_OPTS:--Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k} \
+# The shipped JVM settings (scripts/relay-jvm-options, also in the Docker image); OUTBOX_RELAY_JVM_OPTS replaces them.
+exec java ${OUTBOX_RELAY_JVM_OPTS:-$(cat scripts/relay-jvm-options)} \
   -XX:SharedArchiveFile=cdc-relay/target/cds/cdc-relay.jsa -jar cdc-relay/target/cds/cdc-relay.jar "$@"

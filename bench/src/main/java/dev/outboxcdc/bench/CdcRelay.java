@@ -16,9 +16,22 @@ import java.util.concurrent.TimeUnit;
 /** cdc-relay as operators run it: the jar in a process of its own, configured by environment variables. */
 final class CdcRelay implements Relay {
 
-    /** The JVM options the relay runs with, the ones docs/operations.md recommends; OUTBOX_BENCH_RELAY_JVM_OPTS overrides. */
-    static final String JVM_OPTIONS = System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS",
-            "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k");
+    /** The JVM options the relay ships with (scripts/relay-jvm-options); OUTBOX_BENCH_RELAY_JVM_OPTS overrides. */
+    static final String JVM_OPTIONS = System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS", shippedJvmOptions());
+
+    private static String shippedJvmOptions() {
+        Path file = Path.of("scripts", "relay-jvm-options");
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve(file))) {
+                try {
+                    return java.nio.file.Files.readString(dir.resolve(file)).trim();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException(file + " not found above " + Path.of("").toAbsolutePath());
+    }
 
     private final BenchOptions options;
     private final String database;

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -33,16 +35,29 @@ public final class RelayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code java -jar target/cdc-relay.jar} with {@code settings} as environment variables. */
+    /** Starts {@code java -Xmx256m -jar target/cdc-relay.jar} with {@code settings} as environment variables. */
     public static RelayProcess start(RelaySettings settings, String name) {
+        return start(settings, name, List.of("-Xmx256m"));
+    }
+
+    /** Starts the relay with the JVM settings the project ships ({@code scripts/relay-jvm-options}, the Docker image's). */
+    public static RelayProcess startAsShipped(RelaySettings settings, String name) {
+        return start(settings, name, ShippedJvmOptions.read());
+    }
+
+    /** Starts {@code java <jvmOptions> -jar target/cdc-relay.jar} with {@code settings} as environment variables. */
+    public static RelayProcess start(RelaySettings settings, String name, List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the relay jar is built by mvn package");
         }
         try {
             int port = freePort();
             Path log = Files.createDirectories(Path.of("target", "relay-logs")).resolve(name + "-" + System.nanoTime() + ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", JAR.toString());
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(settings.environment());
             builder.environment().put("SERVER_PORT", String.valueOf(port));
             builder.redirectErrorStream(true).redirectOutput(log.toFile());

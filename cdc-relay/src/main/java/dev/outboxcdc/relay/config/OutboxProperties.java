@@ -24,6 +24,10 @@ import org.springframework.util.unit.DataSize;
  *                          batch in flight
  * @param maxBatchSize      the most changes published and confirmed as one batch
  * @param maxQueueSize      the most changes buffered between the WAL reader and the publisher
+ * @param maxQueueBytes     the most bytes of changes buffered between the WAL reader and the publisher (the queue
+ *                          takes one more change when it is below this, so it holds at most this plus one change)
+ * @param maxBatchBytes     the most envelope bytes published and confirmed as one batch (a batch holds at least one
+ *                          message, so a message larger than this is published alone)
  * @param heartbeatInterval how often the slot is moved forward while the outbox is quiet
  * @param confirmTimeout    how long to wait for RabbitMQ to confirm a batch before republishing it
  * @param retryBackoff      first wait before reconnecting after a failure
@@ -48,12 +52,14 @@ public record OutboxProperties(
         @DefaultValue("100ms") Duration offsetCommitInterval,
         @DefaultValue("2048") int maxBatchSize,
         @DefaultValue("16384") int maxQueueSize,
+        @DefaultValue("8MB") DataSize maxQueueBytes,
+        @DefaultValue("4MB") DataSize maxBatchBytes,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("30s") Duration confirmTimeout,
         @DefaultValue("1s") Duration retryBackoff,
         @DefaultValue("30s") Duration maxRetryBackoff,
         @DefaultValue("true") boolean publishPending,
-        @DefaultValue("16MB") DataSize maxEnvelopeSize,
+        @DefaultValue("8MB") DataSize maxEnvelopeSize,
         @DefaultValue("1000000") long unroutedMaxLength,
         @DefaultValue("30s") Duration shutdownTimeout,
         @DefaultValue("2s") Duration standbyRetryInterval) {
@@ -88,6 +94,13 @@ public record OutboxProperties(
         if (maxQueueSize <= maxBatchSize) {
             throw new InvalidSettingException("outbox.max-queue-size", String.valueOf(maxQueueSize),
                     "must be larger than outbox.max-batch-size (" + maxBatchSize + ")");
+        }
+        if (maxQueueBytes.toBytes() < 1024 * 1024) {
+            throw new InvalidSettingException("outbox.max-queue-bytes", maxQueueBytes.toString(), "must be at least 1MB");
+        }
+        if (maxBatchBytes.toBytes() < 1024 || maxBatchBytes.toBytes() > maxQueueBytes.toBytes()) {
+            throw new InvalidSettingException("outbox.max-batch-bytes", maxBatchBytes.toString(),
+                    "must be between 1KB and outbox.max-queue-bytes (" + maxQueueBytes + ")");
         }
         requirePositive("outbox.shutdown-timeout", shutdownTimeout);
         requirePositive("outbox.standby-retry-interval", standbyRetryInterval);

@@ -1,7 +1,6 @@
 package dev.outboxcdc.relay.engine;
 
 import dev.outboxcdc.relay.envelope.MessageFactory;
-import dev.outboxcdc.relay.envelope.OutboxMessage;
 import dev.outboxcdc.relay.envelope.OutboxRowReader;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
@@ -9,7 +8,6 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import dev.outboxcdc.relay.retry.StopSignal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data path, top to bottom: WAL records of a batch → envelopes → publish → wait for every
- * confirm → mark each record processed → finish the batch (the engine commits the offsets and the
- * slot's confirmed LSN when {@code outbox.offset-commit-interval} has passed). Nothing is marked
+ * The data path, top to bottom: WAL records of a batch → envelopes → publish (in batches capped by
+ * count and bytes, see {@link MessageBatch}) → wait for every confirm → mark each record processed →
+ * finish the batch (the engine commits the offsets and the slot's confirmed LSN when
+ * {@code outbox.offset-commit-interval} has passed, waiting until they are stored). Nothing is marked
  * processed before RabbitMQ confirmed it, so a crash at any point republishes at most the events
  * since the last offset commit plus the batch in flight.
  *
@@ -36,15 +35,19 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
     private final MessageFactory messages;
     private final ConfirmingPublisher publisher;
     private final RelayMetrics metrics;
+    private final int maxBatchSize;
+    private final long maxBatchBytes;
     private final StopSignal stop;
     private final ReentrantLock inFlight = new ReentrantLock();
 
     OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics,
-            StopSignal stop) {
+            int maxBatchSize, long maxBatchBytes, StopSignal stop) {
         this.outboxTopic = outboxTopic;
         this.messages = messages;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchBytes = maxBatchBytes;
         this.stop = stop;
     }
 
@@ -83,29 +86,18 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
 
     private void publishAndCommit(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        List<OutboxMessage> batch = new ArrayList<>(records.size());
+        MessageBatch batch = new MessageBatch(publisher, metrics, maxBatchSize, maxBatchBytes);
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
             if (isOutboxInsert(record)) {
                 batch.add(messages.toMessage(OutboxRowReader.read(record)));
             }
         }
-        if (!batch.isEmpty()) {
-            publisher.publish(batch);
-            long now = System.currentTimeMillis();
-            for (OutboxMessage message : batch) {
-                if (message.isDeadLetter()) {
-                    metrics.deadLettered();
-                    log.warn("Dead-lettered outbox row with event id {}: {}", message.eventId(), message.deadLetterReason());
-                } else {
-                    metrics.published(message.commitTimeMillis(), now);
-                }
-            }
-            log.debug("Published {} event(s) of a batch of {} record(s)", batch.size(), records.size());
-        }
+        batch.flush();
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);
         }
+        // Stores the offsets when outbox.offset-commit-interval has passed, and returns only once they are stored.
         committer.markBatchFinished();
     }
 

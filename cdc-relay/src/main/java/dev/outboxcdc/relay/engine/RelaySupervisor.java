@@ -172,7 +172,8 @@ public final class RelaySupervisor {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> failureMessage = new AtomicReference<>();
         OutboxChangeConsumer changes =
-                new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics, stop);
+                new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics,
+                        config.maxBatchSize(), config.maxBatchBytes().toBytes(), stop);
         consumer.set(changes);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumConfig.engineProperties(config, table, connections))

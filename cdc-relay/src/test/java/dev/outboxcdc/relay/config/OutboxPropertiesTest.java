@@ -29,7 +29,15 @@ class OutboxPropertiesTest {
         assertThat(config.exchange()).isEqualTo("outbox.events");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(1));
         assertThat(config.offsetCommitInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.maxEnvelopeSize().toBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(config.maxEnvelopeSize().toBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(config.maxQueueBytes().toBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(config.maxBatchBytes().toBytes()).isEqualTo(4 * 1024 * 1024);
+    }
+
+    @Test
+    void aBatchLargerThanTheQueueIsRefused() {
+        assertThatThrownBy(() -> bindEnvironment(Map.of("OUTBOX_MAXQUEUEBYTES", "2MB", "OUTBOX_MAXBATCHBYTES", "4MB")))
+                .hasStackTraceContaining("outbox.max-batch-bytes");
     }
 
     @Test
