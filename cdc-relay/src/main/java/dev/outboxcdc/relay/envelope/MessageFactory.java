@@ -70,6 +70,9 @@ public final class MessageFactory {
     }
 
     private static String problemOf(OutboxRow row) {
+        if (row.conversionProblem() != null) {
+            return row.conversionProblem();
+        }
         if (row.eventId() == null || row.eventId().isBlank()) {
             return "event_id is missing";
         }
