@@ -2,6 +2,7 @@ package dev.outboxcdc.relay.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outboxcdc.envelope.EnvelopeCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,6 +42,23 @@ class Utf8Test {
         assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xC0, (byte) 0xAF}, 0, 3)).as("overlong").isEqualTo(1);
         assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).as("surrogate").isZero();
         assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isZero();
+    }
+
+    @Test
+    void writesTheEnvelopeByteForByteAsTheSharedCodec() {
+        String[] types = {"employee.created", "quote\"back\\slash", "tab\tnew\nline\r\f\b\u0001\u001f\u007f", "é€😀", "\ud83d"};
+        String[] payloads = {"{}", "{\"name\": \"Zoë 😀\", \"n\": 12.50}", "[1, \"\\u0000\"]", " \"x\" "};
+        for (String type : types) {
+            for (String payload : payloads) {
+                String timestamp = "2025-12-05T01:02:03.456789Z";
+                long size = EnvelopeBytes.size("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, Utf8.length(payload));
+
+                byte[] ours = EnvelopeBytes.write("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload, (int) size);
+
+                assertThat(ours).as(type + " / " + payload)
+                        .isEqualTo(EnvelopeCodec.write("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload));
+            }
+        }
     }
 
     private String randomText(int length) {
