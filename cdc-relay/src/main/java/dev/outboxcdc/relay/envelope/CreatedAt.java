@@ -41,11 +41,17 @@ final class CreatedAt {
     /** PostgreSQL's first timestamp in µs; an older value is a Debezium overflow of a timestamp after 294276. */
     static final long MIN_EPOCH_MICROS = MIN_EPOCH_DAY * 86_400_000_000L;
 
+    /** The last instant Debezium's MicroTimestamp holds; PostgreSQL's timestamps go on to 294276-12-31. */
+    static final Instant MAX_MICROS_INSTANT = Instant.EPOCH.plus(Long.MAX_VALUE, java.time.temporal.ChronoUnit.MICROS);
+
     static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral('T')
             .appendValue(HOUR_OF_DAY, 2).appendLiteral(':').appendValue(MINUTE_OF_HOUR, 2).appendLiteral(':')
             .appendValue(SECOND_OF_MINUTE, 2).appendFraction(NANO_OF_SECOND, 6, 9, true).appendLiteral('Z')
             .toFormatter().withZone(ZoneOffset.UTC);
+
+    private static final String MICROS_OVERFLOW = COLUMN + " timestamp after " + ISO.format(MAX_MICROS_INSTANT)
+            + " overflows Debezium's microseconds and cannot be represented as an ISO-8601 instant";
 
     private CreatedAt() {
     }
@@ -79,8 +85,8 @@ final class CreatedAt {
         if (micros == NEGATIVE_INFINITY_MICROS) {
             return infinity("-infinity");
         }
-        if (micros < MIN_EPOCH_MICROS) {
-            return outOfRange("timestamp", micros + " µs since the epoch");
+        if (micros < MIN_EPOCH_MICROS) { // before PostgreSQL's first day: Debezium wrapped a value after MAX_MICROS_INSTANT
+            return ColumnText.bad(micros + " µs since the epoch", MICROS_OVERFLOW);
         }
         return ofInstant(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
                 micros + " µs since the epoch");
@@ -118,6 +124,14 @@ final class CreatedAt {
             return outOfRange("date", days + " days since the epoch");
         }
         return ofDate(LocalDate.ofEpochDay(days));
+    }
+
+    /**
+     * A {@code timestamp} (precision above milliseconds) read by JDBC as UTC; one Debezium cannot hold
+     * in its microseconds gets the reason it gets on the WAL path.
+     */
+    static ColumnText ofMicroTimestamp(Instant instant, String raw) {
+        return instant.isAfter(MAX_MICROS_INSTANT) ? ColumnText.bad(raw, MICROS_OVERFLOW) : ofInstant(instant, raw);
     }
 
     /** A {@code date} read by JDBC: midnight UTC of that day. */

@@ -57,6 +57,11 @@ final class JdbcRowReader {
         return ColumnText.ofValue(column, value);
     }
 
+    /** Debezium delivers {@code timestamp(0..3)} in milliseconds, longer ones in microseconds. */
+    private static ColumnText timestamp(java.time.Instant instant, String text, int fractionDigits) {
+        return fractionDigits <= 3 ? CreatedAt.ofInstant(instant, text) : CreatedAt.ofMicroTimestamp(instant, text);
+    }
+
     private static ColumnText createdAt(ResultSet rs, ResultSetMetaData meta, Map<String, Integer> columns)
             throws SQLException {
         Integer index = columns.get(CreatedAt.COLUMN);
@@ -84,7 +89,8 @@ final class JdbcRowReader {
         try {
             return switch (type) {
                 case "timestamptz" -> CreatedAt.ofInstant(rs.getObject(index, OffsetDateTime.class).toInstant(), text);
-                case "timestamp" -> CreatedAt.ofInstant(rs.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC), text);
+                case "timestamp" -> timestamp(rs.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC), text,
+                        meta.getScale(index));
                 default -> CreatedAt.ofDate(rs.getObject(index, LocalDate.class));
             };
         } catch (SQLException | RuntimeException e) {

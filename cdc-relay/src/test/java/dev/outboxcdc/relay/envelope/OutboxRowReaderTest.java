@@ -59,8 +59,8 @@ class OutboxRowReaderTest {
     @CsvSource({
         "9223372036825200000, 'created_at ''infinity'' cannot be represented as an ISO-8601 instant'",
         "-9223372036832400000, 'created_at ''-infinity'' cannot be represented as an ISO-8601 instant'",
-        "-9223372036853775810, 'created_at timestamp value -9223372036853775810 µs since the epoch is outside PostgreSQL''s range"
-                + " (Debezium could not represent it) and cannot be represented as an ISO-8601 instant'",
+        "-9223372036853775810, 'created_at timestamp after +294247-01-10T04:00:54.775807Z overflows Debezium''s microseconds"
+                + " and cannot be represented as an ISO-8601 instant'",
     })
     void deadLettersInfiniteAndOverflowedTimestampsWithoutTimeZone(long micros, String reason) {
         OutboxRow row = read(io.debezium.time.MicroTimestamp.builder().optional().build(), micros);
