@@ -48,13 +48,16 @@ record ColumnText(String text, String problem) {
         return of(value.toString());
     }
 
-    /** Bytes ({@code bytea}) decoded strictly as UTF-8; else their PostgreSQL hex text ({@code \x…}) and a reason. */
+    /**
+     * Bytes ({@code bytea}) decoded strictly as UTF-8; else their PostgreSQL hex text ({@code \x…}) and a reason.
+     * The hex text stops a little beyond what a dead-letter body keeps, so a bad payload of megabytes costs no more.
+     */
     static ColumnText ofBytes(String column, byte[] bytes, int offset, int length) {
         int invalid = Utf8.firstInvalidByte(bytes, offset, length);
         if (invalid < 0) {
             return of(new String(bytes, offset, length, StandardCharsets.UTF_8));
         }
-        return bad(hex(bytes, offset, length), column + " bytea is not valid UTF-8 (invalid byte 0x"
+        return bad(hex(bytes, offset, Math.min(length, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS / 2 + 1)), column + " bytea is not valid UTF-8 (invalid byte 0x"
                 + HEX[(bytes[offset + invalid] >> 4) & 0xF] + HEX[bytes[offset + invalid] & 0xF] + " at offset " + invalid + ")");
     }
 

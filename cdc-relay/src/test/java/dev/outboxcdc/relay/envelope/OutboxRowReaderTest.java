@@ -148,6 +148,20 @@ class OutboxRowReaderTest {
     }
 
     @Test
+    void keepsNoMoreHexOfALargeBadByteaPayloadThanTheDeadLetterShows() throws Exception {
+        byte[] latin1 = new byte[1 << 20];
+        java.util.Arrays.fill(latin1, (byte) 0xE9);
+        OutboxRow row = readPayload(Schema.OPTIONAL_BYTES_SCHEMA, ByteBuffer.wrap(latin1));
+
+        assertThat(row.payload().length()).isBetween(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 1,
+                MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 4);
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(new MessageFactory("x", 1 << 20).toMessage(row).body());
+        assertThat(body.get("payload").textValue()).startsWith("\\xe9e9").hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
+        assertThat(body.get("payload_truncated").booleanValue()).isTrue();
+    }
+
+    @Test
     void readsAByteaPayloadFromAnOffsetInItsBuffer() {
         ByteBuffer buffer = ByteBuffer.wrap("xx[1]yy".getBytes(StandardCharsets.UTF_8), 2, 3).slice();
 
