@@ -200,13 +200,14 @@ public final class MessageFactory {
         }
         Map<String, Object> headers = new HashMap<>();
         headers.put(OutboxAmqp.HEADER_ERROR, error);
+        String eventId = shortString(row.eventId()); // also bounds the log lines that name it
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .messageId(shortString(row.eventId()))
+                .messageId(eventId)
                 .type(shortString(row.eventType()))
                 .contentType(Envelope.CONTENT_TYPE)
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(headers)
                 .build();
-        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, row.eventId(), error, row.commitTimeMillis(), row);
+        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, eventId, error, row.commitTimeMillis(), row);
     }
 }
