@@ -1,7 +1,6 @@
 package dev.outboxcdc.relay.envelope;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import dev.outboxcdc.envelope.Envelope;
@@ -9,24 +8,39 @@ import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Turns an outbox row into the message to publish: the envelope of DESIGN.md with its AMQP
  * properties, or, when the row cannot become a valid envelope, a dead-letter message carrying the
- * row's columns and the reason in {@link OutboxAmqp#HEADER_ERROR}. It never throws for bad data,
- * so one bad row can neither stall nor be dropped. Thread-safe.
+ * row's columns and the reason in {@link OutboxAmqp#HEADER_ERROR}. Thread-safe.
+ *
+ * <p>Never throws, whatever the row holds, and never builds a message RabbitMQ's client would refuse
+ * at publish time: the message id, type and routing key are AMQP short strings of at most 255 UTF-8
+ * bytes, header names too, and the whole content header (properties and headers) must fit in
+ * {@value ContentHeader#MAX_FRAME_BYTES} bytes (64 KiB, half of RabbitMQ's default {@code frame_max}
+ * of 131072); a row over any of these is dead-lettered. The rules for the {@code headers} column are
+ * those of {@link ContentHeader}. A dead-letter message is always publishable: its message id and
+ * type are left out when over 255 bytes, its reason is cut to {@value #MAX_REASON_CHARS} characters.
+ *
+ * <p>The envelope's size is known before it is built (the payload's UTF-8 length is counted without
+ * allocating), so a payload over {@code outbox.max-envelope-size} is dead-lettered without being
+ * encoded or parsed; an envelope is encoded once, into an array of its exact size.
  */
 public final class MessageFactory {
 
-    /** Longest payload text kept in a dead-letter body. */
+    /** Longest payload text (and other column text) kept in a dead-letter body. */
     static final int DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
-    private static final int MAX_ROUTING_KEY_BYTES = 255;
+    /** Longest reason in {@link OutboxAmqp#HEADER_ERROR}. */
+    static final int MAX_REASON_CHARS = 1024;
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final byte[] UNSERIALISABLE_BODY = "{\"error\":\"the row's columns cannot be serialised\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     private final String exchange;
     private final long maxEnvelopeBytes;
@@ -37,61 +51,119 @@ public final class MessageFactory {
         this.maxEnvelopeBytes = maxEnvelopeBytes;
     }
 
-    /** The message for {@code row}. */
+    /** The message for {@code row}: its envelope, or its dead letter. Never throws. */
     public OutboxMessage toMessage(OutboxRow row) {
+        try {
+            return envelopeOrDeadLetter(row);
+        } catch (RuntimeException e) {
+            return deadLetter(row, "the row cannot be converted: " + e.getClass().getName());
+        }
+    }
+
+    private OutboxMessage envelopeOrDeadLetter(OutboxRow row) {
         String problem = problemOf(row);
         if (problem != null) {
             return deadLetter(row, problem);
         }
-        Map<String, Object> headers = new HashMap<>();
-        if (row.headers() != null && !copyHeaders(row.headers(), headers)) {
-            return deadLetter(row, "headers is not a JSON object");
+        String createdAt = row.createdAt();
+        Instant instant = utcInstant(createdAt);
+        if (instant == null) { // not as OutboxRowReader writes it: another caller's text
+            ColumnText converted = CreatedAt.ofText(createdAt);
+            if (converted.problem() != null) {
+                return deadLetter(row, converted.problem());
+            }
+            createdAt = converted.text();
+            instant = Instant.parse(createdAt);
         }
-        if (row.aggregateType() != null) {
-            headers.put(OutboxAmqp.HEADER_AGGREGATE_TYPE, row.aggregateType());
+        Date timestamp;
+        try {
+            timestamp = Date.from(instant);
+        } catch (IllegalArgumentException e) {
+            return deadLetter(row, CreatedAt.COLUMN + " " + ColumnText.quote(createdAt)
+                    + " is outside the range of an AMQP timestamp (epoch milliseconds in 64 bits)");
         }
-        if (row.aggregateId() != null) {
-            headers.put(OutboxAmqp.HEADER_AGGREGATE_ID, row.aggregateId());
+        long payloadBytes = Utf8.length(row.payload());
+        if (payloadBytes == Utf8.MALFORMED) {
+            return deadLetter(row, "payload holds an unpaired UTF-16 surrogate and has no UTF-8 form");
         }
-        byte[] body = EnvelopeCodec.write(row.eventId(), row.eventType(), row.createdAt(), row.payload());
+        long size = EnvelopeBytes.size(row.eventId(), row.eventType(), createdAt, payloadBytes);
+        if (size > maxEnvelopeBytes || size > MAX_ARRAY_BYTES) {
+            return tooLarge(row, size);
+        }
+        if (!row.payloadIsJson() && !EnvelopeCodec.isJson(row.payload())) {
+            return deadLetter(row, "payload is not valid JSON");
+        }
+        ContentHeader.Headers headers = ContentHeader.headers(row.headers(), row.aggregateType(), row.aggregateId());
+        if (headers.problem() != null) {
+            return deadLetter(row, headers.problem());
+        }
+        long headerBytes = ContentHeader.frameSize(row.eventId(), row.eventType(), headers.values());
+        if (headerBytes > ContentHeader.MAX_FRAME_BYTES) {
+            return deadLetter(row, "AMQP content header of " + headerBytes + " bytes (properties and headers) exceeds the"
+                    + " relay's limit of " + ContentHeader.MAX_FRAME_BYTES + " bytes");
+        }
+        byte[] body = EnvelopeBytes.write(row.eventId(), row.eventType(), createdAt, row.payload(), (int) size);
         if (body.length > maxEnvelopeBytes) {
-            return deadLetter(row, "envelope of " + body.length + " bytes exceeds outbox.max-envelope-size of "
-                    + maxEnvelopeBytes + " bytes");
+            return tooLarge(row, body.length);
         }
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .messageId(row.eventId())
                 .type(row.eventType())
                 .contentType(Envelope.CONTENT_TYPE)
                 .deliveryMode(OutboxAmqp.PERSISTENT)
-                .timestamp(Date.from(Instant.parse(row.createdAt())))
-                .headers(headers.isEmpty() ? null : headers)
+                .timestamp(timestamp)
+                .headers(headers.values())
                 .build();
         return new OutboxMessage(exchange, row.eventType(), properties, body, row.eventId(), null, row.commitTimeMillis(), row);
     }
 
+    private OutboxMessage tooLarge(OutboxRow row, long size) {
+        return deadLetter(row, "envelope of " + size + " bytes exceeds outbox.max-envelope-size of " + maxEnvelopeBytes
+                + " bytes");
+    }
+
     private static String problemOf(OutboxRow row) {
+        if (row.conversionProblem() != null) {
+            return row.conversionProblem();
+        }
         if (row.eventId() == null || row.eventId().isBlank()) {
             return "event_id is missing";
         }
         if (!row.eventIdIsUuid() && !isUuid(row.eventId())) {
             return "event_id is not a UUID";
         }
+        if (Utf8.length(row.eventId()) > ContentHeader.MAX_SHORT_STRING_BYTES) {
+            return "event_id is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES + " bytes, the AMQP message id limit";
+        }
         if (row.eventType() == null || row.eventType().isBlank()) {
             return "event_type is missing or blank";
         }
-        if (row.eventType().getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
-            return "event_type is longer than " + MAX_ROUTING_KEY_BYTES + " bytes, the AMQP routing key limit";
+        long typeBytes = Utf8.length(row.eventType());
+        if (typeBytes == Utf8.MALFORMED) {
+            return "event_type is not valid Unicode";
+        }
+        if (typeBytes > ContentHeader.MAX_SHORT_STRING_BYTES) {
+            return "event_type is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES + " bytes, the AMQP routing key limit";
         }
         if (row.payload() == null) {
             return "payload is missing";
-        }
-        if (!row.payloadIsJson() && !EnvelopeCodec.isJson(row.payload())) {
-            return "payload is not valid JSON";
         }
         if (row.createdAt() == null) {
             return "created_at is missing";
         }
         return null;
+    }
+
+    /** The instant of ISO-8601 UTC text ({@code ...Z}), or null. */
+    private static Instant utcInstant(String text) {
+        if (!text.endsWith("Z")) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static boolean isUuid(String text) {
@@ -102,50 +174,40 @@ public final class MessageFactory {
         }
     }
 
-    private static boolean copyHeaders(String json, Map<String, Object> headers) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            return false;
-        }
-        if (node == null || !node.isObject()) {
-            return false;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getValue().isTextual()) {
-                headers.put(entry.getKey(), entry.getValue().textValue());
-            }
-        }
-        return true;
-    }
-
-    /** AMQP short strings hold at most 255 bytes: a longer value is left out of the dead-letter properties. */
+    /** AMQP short strings hold at most 255 bytes: a longer (or unencodable) value is left out of the dead-letter properties. */
     private static String shortString(String value) {
-        return value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES ? null : value;
+        if (value == null) {
+            return null;
+        }
+        long bytes = Utf8.length(value);
+        return bytes == Utf8.MALFORMED || bytes > ContentHeader.MAX_SHORT_STRING_BYTES ? null : value;
     }
 
     /**
-     * The dead-letter message for {@code row}: its columns as JSON, published to {@code outbox.dead-letter} with
-     * {@code reason} in {@link OutboxAmqp#HEADER_ERROR}.
+     * The dead-letter message for {@code row}: its columns as JSON (each cut to 64 Ki characters), published to
+     * {@code outbox.dead-letter} with {@code reason} (cut to {@value #MAX_REASON_CHARS} characters) in
+     * {@link OutboxAmqp#HEADER_ERROR}. Always publishable; never throws.
      */
     public OutboxMessage deadLetter(OutboxRow row, String reason) {
+        String error = reason == null ? "unknown" : reason.length() <= MAX_REASON_CHARS ? reason
+                : reason.substring(0, Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
+                        ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS) + "…";
         byte[] body;
         try {
             body = MAPPER.writeValueAsBytes(row.columns(DEAD_LETTER_PAYLOAD_CHARS));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the columns of row " + row.id(), e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            body = UNSERIALISABLE_BODY;
         }
         Map<String, Object> headers = new HashMap<>();
-        headers.put(OutboxAmqp.HEADER_ERROR, reason);
+        headers.put(OutboxAmqp.HEADER_ERROR, error);
+        String eventId = shortString(row.eventId()); // also bounds the log lines that name it
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .messageId(shortString(row.eventId()))
+                .messageId(eventId)
                 .type(shortString(row.eventType()))
                 .contentType(Envelope.CONTENT_TYPE)
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(headers)
                 .build();
-        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, row.eventId(), reason, row.commitTimeMillis(), row);
+        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, eventId, error, row.commitTimeMillis(), row);
     }
 }

@@ -93,10 +93,11 @@ class RelayEnvelopeIT {
                     Delivery second = deliveries.get(1);
                     assertThat(MAPPER.readTree(second.getBody()).get("data")).isEqualTo(MAPPER.readTree("[1, 2.0, \"three\"]"));
                     Map<String, Object> headers = second.getProperties().getHeaders();
-                    assertThat(headers).containsOnlyKeys("aggregate_type", "aggregate_id", "traceparent");
+                    assertThat(headers).containsOnlyKeys("aggregate_type", "aggregate_id", "traceparent", "retries");
                     assertThat(headers.get("aggregate_type")).hasToString("Employee");
                     assertThat(headers.get("aggregate_id")).hasToString("emp-42");
                     assertThat(headers.get("traceparent")).hasToString("00-abc-def-01");
+                    assertThat(headers.get("retries")).as("a number becomes its JSON text").hasToString("3");
                 }
             } finally {
                 rabbit.deleteExchange(settings.exchange());
