@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.relay.config.InvalidSettingException;
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.Secrets;
+import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.health.SlotLagMonitor;
@@ -43,7 +44,8 @@ public class RelayConfiguration {
     ConfirmingPublisher confirmingPublisher(OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
         return new ConfirmingPublisher(connectionFactory(config.rabbitmq()), config.rabbitmq().uri(), config.exchange(),
                 config.unroutedMaxLength(), config.confirmTimeout(),
-                new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics);
+                new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics,
+                new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
     }
 
     @Bean

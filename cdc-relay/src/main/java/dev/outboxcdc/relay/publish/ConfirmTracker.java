@@ -5,9 +5,10 @@ import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tracks the publisher confirms of one batch on one channel. The connection thread reports acks
- * and nacks; the publishing thread waits until every message is acked, one is nacked, the channel
- * closes or the timeout passes, then asks which message is the first one not confirmed.
+ * Tracks the publisher confirms of one window of messages on one channel (one tracker per channel, so a late
+ * confirm of a dropped channel can never be taken for one of its successor). The connection thread reports acks
+ * and nacks; the publishing thread waits until every message is acked, one is nacked, the channel closes or the
+ * timeout passes, then asks which message is the first one not confirmed.
  */
 final class ConfirmTracker implements ConfirmListener {
 
@@ -26,6 +27,14 @@ final class ConfirmTracker implements ConfirmListener {
         failed = false;
     }
 
+    /** Only the first {@code published} messages were sent (RabbitMQ's client refused the next one). */
+    synchronized void limit(int published) {
+        size = Math.min(size, published);
+        if (ackedCount >= size) {
+            notifyAll();
+        }
+    }
+
     @Override
     public synchronized void handleAck(long deliveryTag, boolean multiple) {
         int last = (int) Math.min(deliveryTag - firstSeqNo, size - 1L);
@@ -37,7 +46,7 @@ final class ConfirmTracker implements ConfirmListener {
             acked.set(i);
             ackedCount++;
         }
-        if (ackedCount == size) {
+        if (ackedCount >= size) {
             notifyAll();
         }
     }

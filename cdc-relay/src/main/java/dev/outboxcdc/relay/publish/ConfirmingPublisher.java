@@ -4,7 +4,6 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Return;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.relay.config.Secrets;
 import dev.outboxcdc.relay.envelope.OutboxMessage;
@@ -21,15 +20,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes batches to RabbitMQ with {@code mandatory} set on a channel in confirm mode, and
- * returns only when RabbitMQ has confirmed every message of the batch.
+ * Publishes batches to RabbitMQ with {@code mandatory} set on a channel in confirm mode, and returns only when
+ * RabbitMQ has confirmed every message of the batch, and every message it returned has been re-published and
+ * confirmed too.
  *
- * <p>Confirms are pipelined: the whole batch is published, then the confirms are awaited once.
- * When a message is nacked, the confirm times out or the connection is lost, the channel is
- * dropped and the batch is published again from its first unconfirmed message, in order, after a
- * backoff; so nothing is lost and a failure costs at most one batch of duplicates. Messages the
- * broker returns as unroutable (when the exchange has no alternate exchange) are re-published to
- * {@code outbox.unrouted}.
+ * <p><b>Order.</b> Messages are published in batch order on one channel, so RabbitMQ routes them in that order.
+ * Normally a whole batch is pipelined (published, then its confirms awaited). When a message is nacked, its confirm
+ * times out or the connection is lost, the channel is dropped and, after a backoff, publishing resumes from the
+ * first unconfirmed message with a window of one: that message alone, and nothing after it is published until
+ * RabbitMQ has acked it. The window then doubles after every fully acked window until whole batches are pipelined
+ * again (see {@link PublishWindow}). Guaranteed, therefore:
+ * <ul>
+ * <li>an event that was not yet published when a failure was detected is never routed before the failed event:
+ *     the failed event is confirmed first;</li>
+ * <li>events already published behind the failed one in the same window (at most window − 1 of them) may have been
+ *     routed before it; RabbitMQ cannot be stopped from routing what it has received. They are published again
+ *     after it, so in every queue the <em>last</em> copy of each event arrives in commit order;</li>
+ * <li>the first retry after a failure has a window of one, so a nack during it lets nothing overtake.</li>
+ * </ul>
+ *
+ * <p><b>Returns.</b> Returns are kept across retried windows and dropped channels ({@link ReturnedMessages}) and
+ * re-published after the batch: events to {@code outbox.unrouted}, messages returned by the relay's own exchanges
+ * to the same exchange after declaring the topology again (their queue was deleted). A return from the events
+ * exchange while it has its alternate exchange also means queue {@code outbox.unrouted} is missing: the topology
+ * is declared again first. Unrouted events are counted by {@link UnroutedCounter}.
+ *
+ * <p><b>Refused messages.</b> A message RabbitMQ's client refuses to send is replaced in the batch, at the same
+ * position, by its dead letter ({@link RefusedMessages}); the channel is dropped, because the client has used a
+ * publish sequence number for it that RabbitMQ never saw. {@link #publish} returns the batch as published, so the
+ * caller sees the replacement as a dead letter.
  *
  * <p>Used by one thread at a time (the engine's batch thread).
  */
@@ -44,24 +63,36 @@ public final class ConfirmingPublisher implements AutoCloseable {
     private final Backoff backoff;
     private final StopSignal stop;
     private final RelayStatus status;
-    private final RelayMetrics metrics;
-    private final ConfirmTracker tracker = new ConfirmTracker();
-    private final UnroutedTap unroutedTap;
-    private final List<Return> returned = new ArrayList<>();
+    private final ReturnedMessages returns = new ReturnedMessages();
+    private final RefusedMessages refusals;
+    private final PublishWindow window = new PublishWindow();
+    private final UnroutedCounter unrouted;
 
-    private Connection connection;
+    private volatile Connection connection;
     private Channel channel;
+    private ConfirmTracker tracker;
+    private boolean alternateExchange = true;
 
     /**
      * Creates a publisher; it connects on first use or on {@link #connect()}.
      *
-     * @param factory        connection factory (automatic recovery off: this class reconnects itself)
-     * @param uri            the broker URI, only for log lines (the password is masked)
-     * @param exchange       the events exchange
+     * @param factory           connection factory (automatic recovery off: this class reconnects itself)
+     * @param uri               the broker URI, only for log lines (the password is masked)
+     * @param exchange          the events exchange
      * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds
+     * @param confirmTimeout    how long to wait for the confirms of a window before publishing it again
+     * @param deadLetters       makes the dead letter of a row whose message RabbitMQ's client refuses
      */
     public ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
-            Duration confirmTimeout, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
+            Duration confirmTimeout, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
+            DeadLetterFactory deadLetters) {
+        this(factory, uri, exchange, unroutedMaxLength, confirmTimeout, backoff, stop, status, metrics, deadLetters,
+                UnroutedCounter.POLL_INTERVAL);
+    }
+
+    ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
+            Duration confirmTimeout, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
+            DeadLetterFactory deadLetters, Duration unroutedPollInterval) {
         this.factory = factory;
         this.uriForLogs = Secrets.maskUri(uri);
         this.topology = new Topology(exchange, unroutedMaxLength);
@@ -69,8 +100,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
         this.backoff = backoff;
         this.stop = stop;
         this.status = status;
-        this.metrics = metrics;
-        this.unroutedTap = new UnroutedTap(metrics);
+        this.refusals = new RefusedMessages(deadLetters);
+        this.unrouted = new UnroutedCounter(metrics, () -> connection, unroutedPollInterval);
     }
 
     /** Connects and declares the topology now, so start-up reports a broker that is down. */
@@ -79,82 +110,85 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code batch} in order and returns once RabbitMQ has confirmed all of it, retrying
-     * with backoff for as long as it takes.
+     * Publishes {@code batch} in order and returns once RabbitMQ has confirmed all of it, retrying with backoff for
+     * as long as it takes.
      *
+     * @return the messages published, in batch order: {@code batch} itself, except that a message RabbitMQ's client
+     *         refused is replaced by its dead letter ({@link OutboxMessage#isDeadLetter()} true)
      * @throws PublishAbortedException when the relay stops before the batch is confirmed
      */
-    public void publish(List<OutboxMessage> batch) {
+    public List<OutboxMessage> publish(List<OutboxMessage> batch) {
+        List<OutboxMessage> published = new ArrayList<>(batch);
+        publishInOrder(published);
+        republishReturned();
+        return published;
+    }
+
+    /** Publishes {@code messages} window by window until all are confirmed, replacing refused ones in place. */
+    private void publishInOrder(List<OutboxMessage> messages) {
         int from = 0;
-        while (from < batch.size()) {
+        while (from < messages.size()) {
             try {
                 ensureChannel();
-                int confirmed = publishFrom(batch, from);
-                if (confirmed == batch.size()) {
-                    break;
+                int to = from + Math.min(window.size(), messages.size() - from);
+                WindowSender.Result result = WindowSender.send(channel, tracker, messages, from, to, confirmTimeoutNanos);
+                if (result.allConfirmed()) {
+                    backoff.reset();
+                    from = result.sent();
+                    if (result.refusal() == null) {
+                        window.confirmed();
+                        continue;
+                    }
+                    dropChannel(); // the client used a publish sequence number RabbitMQ never saw
+                    messages.set(from, refusals.replace(messages.get(from), result.refusal()));
+                    continue;
                 }
-                log.warn("RabbitMQ did not confirm {} of {} event(s) (nack, timeout or closed channel); republishing from"
-                        + " event {}", batch.size() - confirmed, batch.size(), batch.get(confirmed).eventId());
-                from = confirmed;
+                log.warn("RabbitMQ did not confirm event {} (nack, timeout or closed channel); publishing again from it,"
+                        + " one event at a time until confirmed", messages.get(result.confirmed()).eventId());
+                from = result.confirmed();
+                window.failed();
                 dropChannel();
             } catch (IOException | AlreadyClosedException e) {
                 status.brokerConnected(false, uriForLogs + ": " + e.getMessage());
+                window.failed();
                 dropConnection();
             }
             if (stop.await(backoff.next())) {
-                throw new PublishAbortedException(batch.get(from).eventId(), batch.size() - from);
+                throw new PublishAbortedException(messages.get(from).eventId(), messages.size() - from);
             }
         }
-        backoff.reset();
-        republishReturned();
     }
 
-    private int publishFrom(List<OutboxMessage> batch, int from) throws IOException {
-        List<OutboxMessage> rest = batch.subList(from, batch.size());
-        synchronized (returned) {
-            returned.clear();
-        }
-        tracker.begin(channel.getNextPublishSeqNo(), rest.size());
-        for (OutboxMessage message : rest) {
-            channel.basicPublish(message.exchange(), message.routingKey(), true, message.properties(), message.body());
-        }
-        try {
-            return from + tracker.await(confirmTimeoutNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishAbortedException(batch.get(from).eventId(), rest.size());
-        }
-    }
-
-    /**
-     * Re-publishes what the broker returned: events no queue was bound for go to {@code outbox.unrouted}
-     * (needed only when the events exchange has no alternate exchange); a message returned by one of
-     * the relay's own fanout exchanges means its queue was deleted, so the topology is declared again
-     * and the message re-published to the same exchange. Nothing returned is dropped.
-     */
+    /** Re-publishes what RabbitMQ returned, declaring the topology first when a queue of the relay's is missing. */
     private void republishReturned() {
-        List<OutboxMessage> again = new ArrayList<>();
-        boolean queueMissing = false;
-        synchronized (returned) {
-            for (Return r : returned) {
-                boolean ownExchange = r.getExchange().equals(OutboxAmqp.UNROUTED) || r.getExchange().equals(OutboxAmqp.DEAD_LETTER);
-                queueMissing |= ownExchange;
-                again.add(new OutboxMessage(ownExchange ? r.getExchange() : OutboxAmqp.UNROUTED, r.getRoutingKey(),
-                        r.getProperties(), r.getBody(), r.getProperties().getMessageId(), null, System.currentTimeMillis(), null));
+        boolean again = false;
+        for (ReturnedMessages.Redirect redirect = returns.take(alternateExchange); !redirect.isEmpty();
+                redirect = returns.take(alternateExchange)) {
+            if (again && stop.await(backoff.next())) {
+                throw new PublishAbortedException(redirect.messages().get(0).eventId(), redirect.messages().size());
             }
-            returned.clear();
+            again = true;
+            if (redirect.queueMissing()) {
+                redeclare();
+            }
+            publishInOrder(new ArrayList<>(redirect.messages()));
+            if (redirect.newlyUnrouted() > 0) {
+                unrouted.republishedByRelay(redirect.newlyUnrouted());
+            }
         }
-        if (again.isEmpty()) {
-            return;
+    }
+
+    private void redeclare() {
+        log.warn("RabbitMQ returned a message because queue {} or {} is missing; declaring them again",
+                OutboxAmqp.UNROUTED, OutboxAmqp.DEAD_LETTER);
+        try {
+            Connection current = connection;
+            if (current != null && current.isOpen()) {
+                alternateExchange = topology.declare(current);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            dropConnection(); // connecting again declares the topology
         }
-        if (queueMissing) {
-            log.warn("Queue {} or {} is missing; declaring the topology again", OutboxAmqp.UNROUTED, OutboxAmqp.DEAD_LETTER);
-            dropConnection();
-        } else {
-            log.warn("{} event(s) were unroutable on the events exchange (first: type {}, id {}); re-publishing them to {}",
-                    again.size(), again.get(0).properties().getType(), again.get(0).eventId(), OutboxAmqp.UNROUTED);
-        }
-        publish(again); // unrouted events are counted by the unrouted tap, like those the alternate exchange routes
     }
 
     private void ensureChannel() throws IOException {
@@ -162,33 +196,38 @@ public final class ConfirmingPublisher implements AutoCloseable {
             return;
         }
         if (connection == null || !connection.isOpen()) {
+            Connection fresh;
             try {
-                connection = factory.newConnection("cdc-relay");
+                fresh = factory.newConnection("cdc-relay");
             } catch (TimeoutException e) {
                 throw new IOException("timed out connecting to " + uriForLogs, e);
             }
-            connection.addShutdownListener(cause -> {
+            fresh.addShutdownListener(cause -> {
                 if (!cause.isInitiatedByApplication()) {
                     status.brokerConnected(false, uriForLogs + ": " + cause.getMessage());
                 }
-                tracker.channelClosed();
             });
-            topology.declare(connection);
-            unroutedTap.start(connection);
+            try {
+                alternateExchange = topology.declare(fresh);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(fresh);
+                throw e;
+            }
+            connection = fresh;
+            unrouted.start();
             status.brokerConnected(true, uriForLogs);
         }
-        channel = connection.createChannel();
-        if (channel == null) {
+        Channel fresh = connection.createChannel();
+        if (fresh == null) {
             throw new IOException("no channel available on the RabbitMQ connection");
         }
-        channel.confirmSelect();
-        channel.addConfirmListener(tracker);
-        channel.addReturnListener(r -> {
-            synchronized (returned) {
-                returned.add(r);
-            }
-        });
-        channel.addShutdownListener(cause -> tracker.channelClosed());
+        ConfirmTracker confirms = new ConfirmTracker();
+        fresh.confirmSelect();
+        fresh.addConfirmListener(confirms);
+        fresh.addReturnListener(returns);
+        fresh.addShutdownListener(cause -> confirms.channelClosed());
+        channel = fresh;
+        tracker = confirms;
     }
 
     private void dropChannel() {
@@ -198,21 +237,26 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     private void dropConnection() {
         dropChannel();
-        if (connection != null) {
-            try {
-                connection.close(5_000);
-            } catch (IOException | AlreadyClosedException e) {
-                log.debug("Closing the RabbitMQ connection failed", e);
-            }
-            connection = null;
+        Connection current = connection;
+        connection = null;
+        if (current != null) {
+            closeQuietly(current);
+        }
+    }
+
+    private static void closeQuietly(Connection current) {
+        try {
+            current.close(5_000);
+        } catch (IOException | AlreadyClosedException e) {
+            log.debug("Closing the RabbitMQ connection failed", e);
         }
     }
 
     /** Closes the connection; a batch in progress is not confirmed. */
     @Override
     public void close() {
+        unrouted.close();
         dropConnection();
         status.brokerConnected(false, "closed by the relay");
     }
-
 }

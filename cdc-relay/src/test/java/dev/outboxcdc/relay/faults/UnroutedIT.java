@@ -32,8 +32,9 @@ class UnroutedIT {
             } else {
                 rabbit.declareEventsExchange(settings.exchange());
             }
+            // Observes the outbox.unrouted exchange without draining the durable queue the relay counts.
             try (TestQueue routed = rabbit.bind(settings.exchange(), "routed.*");
-                    TestQueue unrouted = rabbit.consume("outbox.unrouted");
+                    TestQueue unrouted = rabbit.bind("outbox.unrouted", "");
                     InProcessRelay relay = InProcessRelay.startReady(settings)) {
                 String lost = OutboxRows.insertOne(db, "nobody.listens");
                 String kept = OutboxRows.insertOne(db, "routed.event");
@@ -41,11 +42,20 @@ class UnroutedIT {
                 routed.awaitAtLeast(1, Duration.ofSeconds(30));
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unrouted.messageIds().contains(lost));
                 assertThat(routed.messageIds()).containsExactly(kept);
-                MeterRegistry registry = relay.context().getBean(MeterRegistry.class);
-                Awaitility.await().atMost(Duration.ofSeconds(10))
-                        .until(() -> registry.get("outbox.relay.events.unrouted").counter().count() == 1.0);
                 assertThat(unrouted.deliveries().stream().filter(d -> lost.equals(d.getProperties().getMessageId()))
                         .findFirst().orElseThrow().getProperties().getType()).isEqualTo("nobody.listens");
+                MeterRegistry registry = relay.context().getBean(MeterRegistry.class);
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> registry.get("outbox.relay.events.unrouted").counter().count() >= 1.0);
+                if (preexisting) {
+                    // Returned to the relay and re-published by it: counted exactly.
+                    assertThat(registry.get("outbox.relay.events.unrouted").counter().count()).isEqualTo(1.0);
+                }
+                // Routed by the alternate exchange: counted from the durable queue's growth, an estimate that other
+                // tests publishing to the shared queue at the same time can raise.
+                try (TestQueue durable = rabbit.consume("outbox.unrouted")) {
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> durable.messageIds().contains(lost));
+                }
             } finally {
                 rabbit.deleteExchange(settings.exchange());
             }

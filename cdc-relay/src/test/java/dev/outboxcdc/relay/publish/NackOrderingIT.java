@@ -1,0 +1,106 @@
+package dev.outboxcdc.relay.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.outboxcdc.relay.InProcessRelay;
+import dev.outboxcdc.relay.OutboxRows;
+import dev.outboxcdc.relay.RelaySettings;
+import dev.outboxcdc.testsupport.RabbitEndpoint;
+import dev.outboxcdc.testsupport.TestDatabase;
+import dev.outboxcdc.testsupport.TestQueue;
+import dev.outboxcdc.testsupport.TestServices;
+import dev.outboxcdc.testsupport.UniqueNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against a real broker: a queue with {@code x-overflow: reject-publish} that is full makes RabbitMQ nack events
+ * (while still delivering them to the other bound queues). The relay then publishes the first nacked event alone
+ * until it is acked, so nothing committed after it is routed before it.
+ */
+class NackOrderingIT {
+
+    private static final String TYPE = "nack.test";
+    private static final int EVENTS = 12;
+    private static final int BOUNDED = 5;
+
+    @Test
+    void afterANackOnlyTheNackedEventIsPublishedUntilItIsAckedAndEveryQueueEndsInCommitOrder() throws Exception {
+        RabbitEndpoint rabbit = TestServices.rabbitmq();
+        try (TestDatabase db = TestServices.postgres().createDatabase()) {
+            db.createOutboxTable();
+            RelaySettings settings = RelaySettings.of(db, rabbit);
+            rabbit.declareEventsExchange(settings.exchange());
+            try (Connection connection = rabbit.connect();
+                    TestQueue all = rabbit.bind(settings.exchange(), TYPE);
+                    InProcessRelay relay = InProcessRelay.startReady(settings)) {
+                Channel channel = connection.createChannel();
+                String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
+                        Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
+                channel.queueBind(bounded, settings.exchange(), TYPE);
+                List<String> ids;
+                try (java.sql.Connection jdbc = db.connect()) {
+                    ids = OutboxRows.insertTransaction(jdbc, TYPE, EVENTS, "{\"n\": 1}");
+                }
+                String firstNacked = ids.get(BOUNDED);
+
+                // The bounded queue is full: the relay keeps retrying the first event it rejected.
+                Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Collections.frequency(all.messageIds(), firstNacked) >= 3);
+                List<String> beforeDrain = all.messageIds();
+                int firstRetry = firstRepeat(beforeDrain);
+                assertThat(beforeDrain.subList(0, firstRetry)).isEqualTo(ids.subList(0, firstRetry));
+                assertThat(beforeDrain.subList(firstRetry, beforeDrain.size())).containsOnly(firstNacked);
+
+                List<String> drained = Collections.synchronizedList(new ArrayList<>());
+                channel.basicConsume(bounded, true, new DefaultConsumer(channel) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                        drained.add(properties.getMessageId());
+                    }
+                });
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> all.messageIds().lastIndexOf(ids.get(EVENTS - 1)) > beforeDrain.size());
+
+                assertThat(drained).containsExactlyElementsOf(ids);
+                assertThat(lastCopies(all.messageIds())).containsExactlyElementsOf(ids);
+            } finally {
+                rabbit.deleteExchange(settings.exchange());
+            }
+        }
+    }
+
+    private static int firstRepeat(List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!seen.add(ids.get(i))) {
+                return i;
+            }
+        }
+        return ids.size();
+    }
+
+    /** The ids in the order of their last copy. */
+    private static List<String> lastCopies(List<String> ids) {
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (ids.lastIndexOf(ids.get(i)) == i) {
+                order.add(ids.get(i));
+            }
+        }
+        return order;
+    }
+}
