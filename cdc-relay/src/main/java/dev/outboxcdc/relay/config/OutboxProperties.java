@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param rabbitmq          the broker events are published to
  * @param exchange          the durable topic exchange events are published to
  * @param offsetTable       the table the relay keeps its offsets in, created if missing
+ * @param cutoverTable      the table recording that an outbox table was cut over (its {@code PENDING} rows
+ *                          published once); created if missing
  * @param pollInterval      how long the engine waits for more changes before handing over a batch
  * @param offsetCommitInterval how often the offsets of confirmed batches are stored and the slot's confirmed
  *                          position moved forward; a crash republishes at most this long's events plus the
@@ -48,6 +50,7 @@ public record OutboxProperties(
         @DefaultValue Rabbitmq rabbitmq,
         @DefaultValue(DEFAULT_EXCHANGE) String exchange,
         @DefaultValue(DEFAULT_OFFSET_TABLE) String offsetTable,
+        @DefaultValue(DEFAULT_CUTOVER_TABLE) String cutoverTable,
         @DefaultValue("1ms") Duration pollInterval,
         @DefaultValue("100ms") Duration offsetCommitInterval,
         @DefaultValue("2048") int maxBatchSize,
@@ -74,11 +77,14 @@ public record OutboxProperties(
     public static final String DEFAULT_EXCHANGE = "outbox.events";
     /** Default offset table. */
     public static final String DEFAULT_OFFSET_TABLE = "public.outbox_relay_offsets";
+    /** Default cut-over table. */
+    public static final String DEFAULT_CUTOVER_TABLE = "public.outbox_relay_cutover";
 
     /** Validates every setting; see the class documentation. */
     public OutboxProperties {
         Names.requireQualifiedName("outbox.table", table);
         Names.requireQualifiedName("outbox.offset-table", offsetTable);
+        Names.requireQualifiedName("outbox.cutover-table", cutoverTable);
         Names.requireSlotName("outbox.slot", slot);
         Names.requireIdentifier("outbox.publication", publication);
         Names.requireExchangeName("outbox.exchange", exchange);
@@ -120,6 +126,11 @@ public record OutboxProperties(
     /** The offset table, parsed. */
     public TableName offsetTableName() {
         return TableName.parse(offsetTable);
+    }
+
+    /** The cut-over table, parsed. */
+    public TableName cutoverTableName() {
+        return TableName.parse(cutoverTable);
     }
 
     private static void requirePositive(String property, Duration value) {

@@ -71,6 +71,7 @@ public final class StartupChecks {
         ensurePublication(connection, table);
         requireUsableSlot(connection);
         OffsetTable.create(connection, config.offsetTableName());
+        CutOverTable.create(connection, config.cutoverTableName());
         return new OutboxTableInfo(table, columns.contains("status"));
     }
 

@@ -12,6 +12,7 @@ import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayState;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import dev.outboxcdc.relay.publish.PublishAbortedException;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
 import io.debezium.embedded.Connect;
@@ -126,6 +127,7 @@ public final class RelaySupervisor {
                     continue;
                 }
                 publisher.connect();
+                new CutOver(config, connections, messages, publisher, metrics).ensure(table);
                 runEngine(table);
                 if (!stop.isStopping()) {
                     status.set(RelayState.RECONNECTING, "the engine stopped; restarting it");
@@ -143,6 +145,8 @@ public final class RelaySupervisor {
                         + " is unavailable: " + e.getMessage());
             } catch (EngineFailedException e) {
                 status.set(RelayState.RECONNECTING, e.getMessage());
+            } catch (PublishAbortedException e) {
+                log.info("Publishing stopped: {}", e.getMessage());
             } finally {
                 if (status.state() != RelayState.STANDBY) {
                     lease.close();

@@ -50,6 +50,18 @@ public final class OffsetTable {
         }
     }
 
+    /** Whether offsets of the engine named {@code engineName} are stored in {@code table}. */
+    public static boolean hasOffsets(Connection connection, TableName table, String engineName) throws SQLException {
+        // Keys are Kafka Connect's JSON: ["<engine name>",{"server":"outbox"}].
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM " + table.quoted() + " WHERE starts_with(offset_key, ?)")) {
+            select.setString(1, "[\"" + engineName + "\",");
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** {@code UPSERT} of one offset. */
     static String upsert(TableName table) {
         return "INSERT INTO " + table.quoted() + " (offset_key, offset_value, updated_at) VALUES (?, ?, now())"

@@ -32,6 +32,7 @@ class OutboxPropertiesTest {
         assertThat(config.maxEnvelopeSize().toBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(config.maxQueueBytes().toBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(config.maxBatchBytes().toBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(config.cutoverTable()).isEqualTo("public.outbox_relay_cutover");
     }
 
     @Test
