@@ -119,7 +119,7 @@ final class CutOver {
             // Fetched in pieces no larger than a publish batch: a table of large payloads fits the heap.
             int fetchSize = (int) Math.max(1, Math.min(MAX_FETCH_ROWS, config.maxBatchBytes().toBytes() / Math.max(1, largestRow)));
             log.info("First start on {}: publishing {} PENDING row(s) in created_at order", outbox, rows);
-            MessageBatch batch = new MessageBatch(publisher, metrics, config.maxBatchSize(), config.maxBatchBytes().toBytes());
+            MessageBatch batch = new MessageBatch(publisher::publish, metrics, config.maxBatchSize(), config.maxBatchBytes().toBytes());
             long published = 0;
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(fetchSize);

@@ -5,6 +5,7 @@ import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +19,18 @@ final class MessageBatch {
 
     private static final Logger log = LoggerFactory.getLogger(MessageBatch.class);
 
-    private final ConfirmingPublisher publisher;
+    private final UnaryOperator<List<OutboxMessage>> publisher;
     private final RelayMetrics metrics;
     private final int maxCount;
     private final long maxBytes;
     private final List<OutboxMessage> pending = new ArrayList<>();
     private long pendingBytes;
 
-    MessageBatch(ConfirmingPublisher publisher, RelayMetrics metrics, int maxCount, long maxBytes) {
+    /**
+     * A batch publishing through {@code publisher}: a {@link ConfirmingPublisher#publish} that returns the messages as
+     * published, once RabbitMQ confirmed all of them.
+     */
+    MessageBatch(UnaryOperator<List<OutboxMessage>> publisher, RelayMetrics metrics, int maxCount, long maxBytes) {
         this.publisher = publisher;
         this.metrics = metrics;
         this.maxCount = maxCount;
@@ -46,9 +51,10 @@ final class MessageBatch {
         if (pending.isEmpty()) {
             return;
         }
-        publisher.publish(pending);
+        // As published: a message the client refused comes back as its dead letter, in its place.
+        List<OutboxMessage> published = publisher.apply(pending);
         long now = System.currentTimeMillis();
-        for (OutboxMessage message : pending) {
+        for (OutboxMessage message : published) {
             if (message.isDeadLetter()) {
                 metrics.deadLettered();
                 log.warn("Dead-lettered outbox row with event id {}: {}", message.eventId(), message.deadLetterReason());

@@ -86,7 +86,7 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
 
     private void publishAndCommit(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        MessageBatch batch = new MessageBatch(publisher, metrics, maxBatchSize, maxBatchBytes);
+        MessageBatch batch = new MessageBatch(publisher::publish, metrics, maxBatchSize, maxBatchBytes);
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
             if (isOutboxInsert(record)) {
