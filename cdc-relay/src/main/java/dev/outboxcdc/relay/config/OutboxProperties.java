@@ -37,7 +37,7 @@ import org.springframework.util.unit.DataSize;
  * @param leaseTimeout      how long PostgreSQL waits for an active relay whose connections went silent (its
  *                          host died, its network was cut) before it ends them, releasing the relay's lease
  *                          ({@code idle_session_timeout}) and its slot ({@code wal_sender_timeout}); the
- *                          active relay stops streaming when its lease goes unconfirmed for 8/15 of it. A
+ *                          active relay stops streaming when its lease goes unconfirmed for 3/5 of it. A
  *                          standby takes over within this plus {@code standby-retry-interval} plus the engine's
  *                          start: at most 30 s with the defaults. At least 12s, as Debezium answers the
  *                          walsender every 10 s; shorter means a faster takeover but more lost leases on

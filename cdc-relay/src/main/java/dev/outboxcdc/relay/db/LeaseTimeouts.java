@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  *   <li>the replication session has {@code wal_sender_timeout = L} (settable per connection since
  *       PostgreSQL 12): the walsender gives up the slot once the relay did not answer for L;
  *   <li>the active relay checks its lease every L/5 and a check on a silent connection fails after at
- *       most L/3, so it notices a silent lease session after at most 8/15 L and stops streaming,
+ *       most 2L/5, so it notices a silent lease session after at most 3/5 L and stops streaming,
  *       before the server can end it (at the earliest 4/5 L after the network went silent);
  *   <li>server-side TCP keepalives (idle L/3, then every L/5, 3 probes) and, on the lease session,
  *       {@code tcp_user_timeout = L} end the sessions of a dead host even where the two timeouts above
@@ -55,12 +55,12 @@ public record LeaseTimeouts(Duration lease) {
     }
 
     /**
-     * The timeout given to one lease check, pgjdbc's {@code isValid}: L/6 in whole seconds. On a silent
+     * The timeout given to one lease check, pgjdbc's {@code isValid}: L/5 in whole seconds. On a silent
      * connection {@code isValid(t)} returns false only after 2t (measured with pgjdbc 42.7.13 through a
-     * frozen proxy: {@code isValid(5)} took 10 s), so a check takes at most L/3.
+     * frozen proxy: {@code isValid(5)} took 10 s, {@code isValid(2)} 4 s), so a check takes at most 2L/5.
      */
     public int checkTimeoutSeconds() {
-        return (int) Math.max(1, lease.dividedBy(6).toSeconds());
+        return (int) Math.max(1, lease.dividedBy(5).toSeconds());
     }
 
     /** The longest a lease check takes on a silent connection: twice {@link #checkTimeoutSeconds()}. */

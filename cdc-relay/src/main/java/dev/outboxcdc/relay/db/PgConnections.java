@@ -44,7 +44,12 @@ public final class PgConnections {
         props.setProperty("socketTimeout", "60");
         props.setProperty("tcpKeepAlive", "true");
         Connection connection = DriverManager.getConnection(url(), props);
-        serverMajorVersion = connection.getMetaData().getDatabaseMajorVersion();
+        try {
+            serverMajorVersion = connection.getMetaData().getDatabaseMajorVersion();
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
         return connection;
     }
 

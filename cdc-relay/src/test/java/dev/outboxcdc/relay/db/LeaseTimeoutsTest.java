@@ -19,8 +19,8 @@ class LeaseTimeoutsTest {
         Duration earliestRelease = lease.minus(defaults.checkInterval());
 
         assertThat(defaults.checkInterval()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(defaults.checkTimeoutSeconds()).isEqualTo(2);
-        assertThat(defaults.longestCheck()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(defaults.checkTimeoutSeconds()).isEqualTo(3);
+        assertThat(defaults.longestCheck()).isEqualTo(Duration.ofSeconds(6));
         assertThat(worstDetection).isLessThan(earliestRelease);
     }
 
