@@ -17,6 +17,11 @@ import org.awaitility.Awaitility;
  * A TCP forwarder on 127.0.0.1 that a test can cut and restore, to make a real PostgreSQL or
  * RabbitMQ look down to the code under test without touching the shared server. Its port stays the
  * same across {@link #cut()} and {@link #restore()}.
+ *
+ * <p>{@link #freeze()} simulates a peer whose host died or whose network is cut: connections stay
+ * open but go silent in both directions until {@link #thaw()}. The kernel still acknowledges what
+ * it buffers, so TCP keepalives and {@code tcp_user_timeout} on either side do not fire; only
+ * application-level timeouts notice.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -24,7 +29,9 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Object frozenLock = new Object();
     private volatile ServerSocket server;
+    private boolean frozen;
 
     private TcpProxy(String targetHost, int targetPort, int port) {
         this.targetHost = targetHost;
@@ -84,9 +91,28 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * Stops forwarding bytes in both directions, on open connections and on connections accepted
+     * from now on, without closing any socket.
+     */
+    public void freeze() {
+        synchronized (frozenLock) {
+            frozen = true;
+        }
+    }
+
+    /** Forwards bytes again, as before {@link #freeze()}; nothing buffered meanwhile is lost. */
+    public void thaw() {
+        synchronized (frozenLock) {
+            frozen = false;
+            frozenLock.notifyAll();
+        }
+    }
+
     @Override
     public void close() {
         cut();
+        thaw();
     }
 
     private void accept(ServerSocket listening) {
@@ -108,7 +134,10 @@ public final class TcpProxy implements AutoCloseable {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
+                for (int n; awaitThawed(to) && (n = in.read(buffer)) >= 0; ) {
+                    if (!awaitThawed(to)) {
+                        break;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -121,6 +150,21 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump-" + port);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Waits while the proxy is frozen; false when {@code to} was closed meanwhile. */
+    private boolean awaitThawed(Socket to) throws IOException {
+        synchronized (frozenLock) {
+            while (frozen && !to.isClosed()) {
+                try {
+                    frozenLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while frozen");
+                }
+            }
+        }
+        return !to.isClosed();
     }
 
     private static void closeQuietly(java.io.Closeable closeable) {

@@ -40,6 +40,14 @@ import org.springframework.util.unit.DataSize;
  *                          refused and retried, never dropped
  * @param shutdownTimeout   how long a stop waits for in-flight confirms and the offset commit
  * @param standbyRetryInterval how often a standby relay tries to take over the slot
+ * @param leaseTimeout      how long PostgreSQL waits for an active relay whose connections went silent (its
+ *                          host died, its network was cut) before it ends them, releasing the relay's lease
+ *                          ({@code idle_session_timeout}) and its slot ({@code wal_sender_timeout}); the
+ *                          active relay stops streaming when its lease goes unconfirmed for 3/5 of it. A
+ *                          standby takes over within this plus {@code standby-retry-interval} plus the engine's
+ *                          start: at most 30 s with the defaults. At least 12s, as Debezium answers the
+ *                          walsender every 10 s; shorter means a faster takeover but more lost leases on
+ *                          long pauses (GC, a saturated host)
  */
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
@@ -65,7 +73,8 @@ public record OutboxProperties(
         @DefaultValue("8MB") DataSize maxEnvelopeSize,
         @DefaultValue("1000000") long unroutedMaxLength,
         @DefaultValue("30s") Duration shutdownTimeout,
-        @DefaultValue("2s") Duration standbyRetryInterval) {
+        @DefaultValue("2s") Duration standbyRetryInterval,
+        @DefaultValue("15s") Duration leaseTimeout) {
 
     /** Default outbox table. */
     public static final String DEFAULT_TABLE = "public.outbox_events";
@@ -75,6 +84,8 @@ public record OutboxProperties(
     public static final String DEFAULT_PUBLICATION = "outbox_relay";
     /** Default exchange. */
     public static final String DEFAULT_EXCHANGE = "outbox.events";
+    /** Smallest {@code outbox.lease-timeout}. */
+    public static final Duration MIN_LEASE_TIMEOUT = Duration.ofSeconds(12);
     /** Default offset table. */
     public static final String DEFAULT_OFFSET_TABLE = "public.outbox_relay_offsets";
     /** Default cut-over table. */
@@ -110,6 +121,10 @@ public record OutboxProperties(
         }
         requirePositive("outbox.shutdown-timeout", shutdownTimeout);
         requirePositive("outbox.standby-retry-interval", standbyRetryInterval);
+        if (leaseTimeout == null || leaseTimeout.compareTo(MIN_LEASE_TIMEOUT) < 0) {
+            throw new InvalidSettingException("outbox.lease-timeout", String.valueOf(leaseTimeout),
+                    "must be at least 12s: PostgreSQL's walsender must hear from Debezium within it, which answers every 10 s");
+        }
         if (unroutedMaxLength < 1) {
             throw new InvalidSettingException("outbox.unrouted-max-length", String.valueOf(unroutedMaxLength), "must be at least 1");
         }

@@ -6,13 +6,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** Opens plain JDBC connections to the outbox database, with the relay's name on them. */
+/**
+ * Opens plain JDBC connections to the outbox database, with the relay's name on them, and remembers
+ * the server's major version (thread-safe).
+ */
 public final class PgConnections {
 
     /** {@code application_name} of the relay's own sessions, visible in {@code pg_stat_activity}. */
     public static final String APPLICATION_NAME = "cdc-relay";
 
     private final OutboxProperties.Db db;
+    private volatile int serverMajorVersion;
 
     /** Creates a connection factory for {@code db}. */
     public PgConnections(OutboxProperties.Db db) {
@@ -39,7 +43,19 @@ public final class PgConnections {
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "60");
         props.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(url(), props);
+        Connection connection = DriverManager.getConnection(url(), props);
+        try {
+            serverMajorVersion = connection.getMetaData().getDatabaseMajorVersion();
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    /** The major version of the server a connection was last opened to, 0 before the first one. */
+    public int serverMajorVersion() {
+        return serverMajorVersion;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.outboxcdc.relay.engine;
 
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.TableName;
+import dev.outboxcdc.relay.db.LeaseTimeouts;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.offsets.PostgresOffsetBackingStore;
@@ -70,6 +71,8 @@ final class DebeziumConfig {
         p.setProperty("database.password", db.password());
         p.setProperty("database.dbname", db.name());
         p.setProperty("database.sslmode", db.sslmode());
+        // Passed through to pgjdbc: server settings so that PostgreSQL ends a silent relay's walsender (see LeaseTimeouts).
+        p.setProperty("database.options", new LeaseTimeouts(config.leaseTimeout()).replicationOptions(connections.serverMajorVersion()));
         if (!db.sslrootcert().isEmpty()) {
             p.setProperty("database.sslrootcert", db.sslrootcert());
             p.setProperty(PostgresOffsetBackingStore.SSLROOTCERT, db.sslrootcert());

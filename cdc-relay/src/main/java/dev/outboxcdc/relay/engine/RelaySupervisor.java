@@ -3,6 +3,7 @@ package dev.outboxcdc.relay.engine;
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.Secrets;
+import dev.outboxcdc.relay.db.LeaseTimeouts;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.db.SlotLease;
@@ -46,7 +47,6 @@ public final class RelaySupervisor {
     public static final int EXIT_CONFIGURATION_ERROR = 2;
 
     private static final Logger log = LoggerFactory.getLogger(RelaySupervisor.class);
-    private static final long LEASE_CHECK_SECONDS = 3;
 
     private final OutboxProperties config;
     private final PgConnections connections;
@@ -59,6 +59,7 @@ public final class RelaySupervisor {
     private final Backoff backoff;
     private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine = new AtomicReference<>();
     private final AtomicReference<OutboxChangeConsumer> consumer = new AtomicReference<>();
+    private final LeaseTimeouts leaseTimeouts;
     private final SlotLease lease;
     private Thread thread;
 
@@ -78,7 +79,8 @@ public final class RelaySupervisor {
         this.stop = stop;
         this.exit = exit;
         this.backoff = new Backoff(config.retryBackoff(), config.maxRetryBackoff());
-        this.lease = new SlotLease(connections, config.slot());
+        this.leaseTimeouts = new LeaseTimeouts(config.leaseTimeout());
+        this.lease = new SlotLease(connections, config.slot(), leaseTimeouts);
     }
 
     /** Starts the supervising thread. */
@@ -125,6 +127,9 @@ public final class RelaySupervisor {
                         return;
                     }
                     continue;
+                }
+                if (!lease.awaitSlotReleased(stop)) {
+                    continue; // stopping
                 }
                 publisher.connect();
                 new CutOver(config, connections, messages, publisher, metrics).ensure(table);
@@ -185,6 +190,9 @@ public final class RelaySupervisor {
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
+                        if (leaseLost.get()) {
+                            return;
+                        }
                         backoff.reset();
                         status.set(RelayState.STREAMING, "slot " + config.slot() + " on " + table.table());
                     }
@@ -207,11 +215,13 @@ public final class RelaySupervisor {
             return thread;
         });
         watchdog.scheduleWithFixedDelay(() -> {
-            if (!lease.isHeld()) {
+            if (!leaseLost.get() && !lease.isHeld()) {
+                // Not ready from now on, even while the engine takes its time to stop on silent connections.
                 leaseLost.set(true);
+                status.set(RelayState.RECONNECTING, "lost the lease on slot " + config.slot() + "; stopping the engine");
                 closeEngine();
             }
-        }, LEASE_CHECK_SECONDS, LEASE_CHECK_SECONDS, TimeUnit.SECONDS);
+        }, leaseTimeouts.checkInterval().toMillis(), leaseTimeouts.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
         try {
             built.run();
         } finally {
