@@ -52,7 +52,7 @@ final class ClassDataTraining {
 
     static void loadRelayClasses(OutboxProperties config) {
         Properties properties = DebeziumConfig.engineProperties(config, new OutboxTableInfo(config.tableName(), true),
-                new PgConnections(config.db()));
+                new PgConnections(config.db()), "cds-training");
         new PostgresConnectorConfig(Configuration.from(properties)).validateAndRecord(PostgresConnectorConfig.ALL_FIELDS, message -> { });
         try (DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties).notifying((records, committer) -> { }).build()) {

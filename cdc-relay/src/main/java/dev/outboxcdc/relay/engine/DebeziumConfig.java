@@ -5,6 +5,7 @@ import dev.outboxcdc.relay.config.TableName;
 import dev.outboxcdc.relay.db.LeaseTimeouts;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
+import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.offsets.PostgresOffsetBackingStore;
 import java.time.Duration;
 import java.util.Properties;
@@ -18,8 +19,8 @@ import java.util.Properties;
  * every 60 s, so a crash republishes at most that long's events plus the batch in flight. Not after
  * every batch: storing offsets and moving the slot on the batch thread delayed the next batch by
  * milliseconds (the paced benchmark's p50 fell from ~13 ms to ~7 ms). Offsets only ever cover
- * confirmed events, whenever they are committed, and while they cannot be stored nothing more is
- * published. The queue between the WAL reader and the publisher is capped in bytes as well as in
+ * confirmed events, whenever they are committed, and when they cannot be stored the engine stops
+ * before more is published. The queue between the WAL reader and the publisher is capped in bytes as well as in
  * changes. No snapshot: see {@link CutOver}. Updates, deletes and truncates are skipped at the
  * source. Debezium's own retries are off: the relay's supervisor retries with its own backoff.
  */
@@ -30,8 +31,8 @@ final class DebeziumConfig {
     /** Prefix of the logical decoding messages the heartbeat emits. */
     static final String HEARTBEAT_MESSAGE_PREFIX = "outbox_relay_heartbeat";
 
-    /** How long the batch thread waits for offsets to be stored before the engine gives up on them. */
-    static final Duration OFFSET_WRITE_WAIT = Duration.ofDays(7);
+    /** How long the batch thread waits for offsets to be stored before the relay stops the engine. */
+    static final Duration OFFSET_WRITE_WAIT = Duration.ofSeconds(10);
 
     private DebeziumConfig() {
     }
@@ -47,7 +48,8 @@ final class DebeziumConfig {
     }
 
     /** The engine properties for {@code config}; contains the database password, never log them. */
-    static Properties engineProperties(OutboxProperties config, OutboxTableInfo table, PgConnections connections) {
+    static Properties engineProperties(OutboxProperties config, OutboxTableInfo table, PgConnections connections,
+            String offsetStatusKey) {
         OutboxProperties.Db db = config.db();
         Properties p = new Properties();
         p.setProperty("name", engineName(config.slot()));
@@ -61,9 +63,10 @@ final class DebeziumConfig {
         p.setProperty(PostgresOffsetBackingStore.SSLMODE, db.sslmode());
         p.setProperty(PostgresOffsetBackingStore.TABLE, config.offsetTableName().qualified());
         p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetCommitInterval().toMillis()));
-        // The batch thread waits for the offset write, which the store retries until it succeeds: while offsets
-        // cannot be stored nothing more is published (a shorter timeout would let the engine go on without them).
+        // The batch thread waits for the offset write (retried by the store for a short while); when it failed
+        // or is still hanging after this, OutboxChangeConsumer stops the engine before more is published.
         p.setProperty("offset.flush.timeout.ms", String.valueOf(OFFSET_WRITE_WAIT.toMillis()));
+        p.setProperty(OffsetWriteStatus.KEY, offsetStatusKey);
 
         p.setProperty("database.hostname", db.host());
         p.setProperty("database.port", String.valueOf(db.port()));

@@ -3,6 +3,7 @@ package dev.outboxcdc.relay.engine;
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.envelope.OutboxRowReader;
 import dev.outboxcdc.relay.health.RelayMetrics;
+import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -10,6 +11,7 @@ import dev.outboxcdc.relay.retry.StopSignal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The data path, top to bottom: WAL records of a batch → envelopes → publish (in batches capped by
  * count and bytes, see {@link MessageBatch}) → wait for every confirm → mark each record processed →
  * finish the batch (the engine commits the offsets and the slot's confirmed LSN when
- * {@code outbox.offset-commit-interval} has passed, waiting until they are stored). Nothing is marked
+ * {@code outbox.offset-commit-interval} has passed, waiting for the write; when they could not be
+ * stored, the engine is stopped before anything more is published). Nothing is marked
  * processed before RabbitMQ confirmed it, so a crash at any point republishes at most the events
  * since the last offset commit plus the batch in flight.
  *
@@ -38,10 +41,13 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
     private final int maxBatchSize;
     private final long maxBatchBytes;
     private final StopSignal stop;
+    private final OffsetWriteStatus offsets;
+    private final Consumer<String> stoppingForOffsets;
     private final ReentrantLock inFlight = new ReentrantLock();
 
     OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics,
-            int maxBatchSize, long maxBatchBytes, StopSignal stop) {
+            int maxBatchSize, long maxBatchBytes, StopSignal stop, OffsetWriteStatus offsets,
+            Consumer<String> stoppingForOffsets) {
         this.outboxTopic = outboxTopic;
         this.messages = messages;
         this.publisher = publisher;
@@ -49,6 +55,8 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
         this.maxBatchSize = maxBatchSize;
         this.maxBatchBytes = maxBatchBytes;
         this.stop = stop;
+        this.offsets = offsets;
+        this.stoppingForOffsets = stoppingForOffsets;
     }
 
     /**
@@ -86,6 +94,7 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
 
     private void publishAndCommit(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        requireOffsetsStored();
         MessageBatch batch = new MessageBatch(publisher::publish, metrics, maxBatchSize, maxBatchBytes);
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
@@ -97,8 +106,23 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);
         }
-        // Stores the offsets when outbox.offset-commit-interval has passed, and returns only once they are stored.
+        // Stores the offsets when outbox.offset-commit-interval has passed, waiting for the write.
         committer.markBatchFinished();
+        requireOffsetsStored();
+    }
+
+    /**
+     * Stops the engine (by failing the batch) when the offsets confirmed so far could not be stored: publishing more
+     * would only add to what a crash republishes, and an engine that stopped reading would hold up a database that
+     * shuts down. The supervisor starts it again once offsets can be written.
+     */
+    private void requireOffsetsStored() {
+        String problem = offsets.problem();
+        if (problem != null) {
+            OffsetsNotStoredException stopping = new OffsetsNotStoredException(problem);
+            stoppingForOffsets.accept(stopping.getMessage()); // not ready at once: the engine takes seconds to stop
+            throw stopping;
+        }
     }
 
     private boolean isOutboxInsert(SourceRecord record) {

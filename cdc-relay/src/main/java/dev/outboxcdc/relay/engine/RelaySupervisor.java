@@ -12,6 +12,8 @@ import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayState;
 import dev.outboxcdc.relay.health.RelayStatus;
+import dev.outboxcdc.relay.offsets.OffsetTable;
+import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.PublishAbortedException;
 import dev.outboxcdc.relay.retry.Backoff;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +135,7 @@ public final class RelaySupervisor {
                     continue; // stopping
                 }
                 publisher.connect();
+                requireWritableOffsets();
                 new CutOver(config, connections, messages, publisher, metrics).ensure(table);
                 runEngine(table);
                 if (!stop.isStopping()) {
@@ -164,6 +168,13 @@ public final class RelaySupervisor {
         lease.close();
     }
 
+    /** Starts no engine (so publishes nothing) while the offsets of what it would publish could not be stored. */
+    private void requireWritableOffsets() throws SQLException {
+        try (Connection connection = connections.open()) {
+            OffsetTable.requireWritable(connection, config.offsetTableName());
+        }
+    }
+
     private OutboxTableInfo checkDatabase() throws SQLException {
         try (Connection connection = connections.open()) {
             return new StartupChecks(config).run(connection);
@@ -177,15 +188,25 @@ public final class RelaySupervisor {
     }
 
     private void runEngine(OutboxTableInfo table) {
+        OffsetWriteStatus offsets = OffsetWriteStatus.register(config.slot() + "-" + UUID.randomUUID());
+        try {
+            runEngine(table, offsets);
+        } finally {
+            offsets.close();
+        }
+    }
+
+    private void runEngine(OutboxTableInfo table, OffsetWriteStatus offsets) {
         AtomicBoolean leaseLost = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> failureMessage = new AtomicReference<>();
         OutboxChangeConsumer changes =
                 new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics,
-                        config.maxBatchSize(), config.maxBatchBytes().toBytes(), stop);
+                        config.maxBatchSize(), config.maxBatchBytes().toBytes(), stop, offsets,
+                        reason -> status.set(RelayState.RECONNECTING, reason));
         consumer.set(changes);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumConfig.engineProperties(config, table, connections))
+                .using(DebeziumConfig.engineProperties(config, table, connections, offsets.key()))
                 .notifying(changes)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override

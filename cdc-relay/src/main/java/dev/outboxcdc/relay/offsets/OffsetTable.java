@@ -62,6 +62,31 @@ public final class OffsetTable {
         }
     }
 
+    /**
+     * Checks that offsets can be written to {@code table}: upserts a probe row in a transaction that is rolled back.
+     *
+     * @throws RelayConfigurationException when the role may not write it
+     * @throws SQLException when the write fails otherwise (retry later)
+     */
+    public static void requireWritable(Connection connection, TableName table) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (PreparedStatement probe = connection.prepareStatement(upsert(table))) {
+            probe.setString(1, "outbox-cdc:write-probe");
+            probe.setString(2, "");
+            probe.executeUpdate();
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new RelayConfigurationException("Role may not write offsets to " + table + " (" + e.getMessage().trim()
+                        + "). Run: GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO <relay role>;");
+            }
+            throw new SQLException("cannot write offsets to " + table + ": " + e.getMessage(), e.getSQLState(), e);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** {@code UPSERT} of one offset. */
     static String upsert(TableName table) {
         return "INSERT INTO " + table.quoted() + " (offset_key, offset_value, updated_at) VALUES (?, ?, now())"

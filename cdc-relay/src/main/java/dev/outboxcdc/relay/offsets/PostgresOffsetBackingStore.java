@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #set} writes the offsets in one transaction and only then makes them visible in memory
  * and completes the future: the engine moves the slot's confirmed LSN only after that commit. A write
- * that fails (the database restarting, a lost connection, a refused statement) is retried with backoff
- * until it succeeds or the store stops, and the future completes only then. The engine commits offsets
- * on the batch thread and waits for that future, so while offsets cannot be stored the relay publishes
- * nothing more: a crash then republishes at most what was published since the last stored offset. All
- * database work runs on the store's single executor thread.
+ * that fails (the database restarting, a lost connection, a refused statement) is retried a few times
+ * within {@link #RETRY_WINDOW}; when it still fails, the future fails and {@link OffsetWriteStatus} says
+ * so, and the batch handler stops the engine before anything more is published (the supervisor starts
+ * it again once offsets can be written). So a crash republishes at most what was published since the
+ * last stored offset, and a database that shuts down is never held up by a relay that stopped reading.
+ * All database work runs on the store's single executor thread.
  */
 public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
 
@@ -56,11 +57,12 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     public static final String TABLE = "outbox.offsets.table";
 
     private static final Logger log = LoggerFactory.getLogger(PostgresOffsetBackingStore.class);
+    /** How long a failing write is retried before the engine is stopped. */
+    static final Duration RETRY_WINDOW = Duration.ofSeconds(2);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(2);
 
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private boolean failing;
+    private OffsetWriteStatus status;
 
     private String url;
     private Properties connectionProperties;
@@ -83,6 +85,7 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
         if (props.containsKey(SSLROOTCERT)) {
             connectionProperties.setProperty("sslrootcert", props.get(SSLROOTCERT));
         }
+        status = OffsetWriteStatus.lookup(props.get(OffsetWriteStatus.KEY));
         connectionProperties.setProperty("ApplicationName", "cdc-relay-offsets");
         connectionProperties.setProperty("connectTimeout", "10");
         connectionProperties.setProperty("socketTimeout", "60");
@@ -118,7 +121,7 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
         return executor.submit(() -> {
             try {
-                persistUntilStored(values);
+                persistWithRetries(values);
             } catch (ConnectException failure) {
                 if (callback != null) {
                     callback.onCompletion(failure, null);
@@ -157,28 +160,24 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
         return partitions;
     }
 
-    /** Writes {@code values}, retrying with backoff until it succeeds; gives up only when the store stops. */
-    private void persistUntilStored(Map<ByteBuffer, ByteBuffer> values) {
+    /** Writes {@code values}, retrying with backoff within {@link #RETRY_WINDOW}; gives up early when the store stops. */
+    private void persistWithRetries(Map<ByteBuffer, ByteBuffer> values) {
+        status.writing();
+        long deadline = System.nanoTime() + RETRY_WINDOW.toNanos();
         Duration wait = FIRST_RETRY;
         while (true) {
             try {
                 persist(values);
-                if (failing) {
-                    failing = false;
-                    log.info("Offsets are stored in {} again; publishing goes on", table);
-                }
+                status.stored();
                 return;
             } catch (SQLException e) {
                 closeConnection();
-                if (!failing) {
-                    failing = true;
-                    log.warn("Cannot store offsets in {} ({}); nothing more is published until they are stored,"
-                            + " retrying every {} ms at most", table, e.getMessage(), MAX_RETRY.toMillis());
+                if (System.nanoTime() + wait.toNanos() - deadline > 0 || awaitStop(wait)) {
+                    String reason = "cannot store offsets in " + table + ": " + e.getMessage();
+                    status.failed(reason);
+                    throw new ConnectException(reason, e);
                 }
-                if (awaitStop(wait)) {
-                    throw new ConnectException("stopped before the offsets could be stored in " + table, e);
-                }
-                wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+                wait = wait.multipliedBy(2);
             }
         }
     }

@@ -20,7 +20,7 @@ class DebeziumConfigLeaseTest {
                 .bindOrCreate("outbox", OutboxProperties.class);
 
         Properties engine = DebeziumConfig.engineProperties(config,
-                new OutboxTableInfo(new TableName("public", "outbox_events"), true), new PgConnections(config.db()));
+                new OutboxTableInfo(new TableName("public", "outbox_events"), true), new PgConnections(config.db()), "test");
 
         // Debezium hands every database.* property without a meaning of its own to pgjdbc, the replication connection's too.
         assertThat(engine.getProperty("database.options")).contains("-c wal_sender_timeout=20000ms")

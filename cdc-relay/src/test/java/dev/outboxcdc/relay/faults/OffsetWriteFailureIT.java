@@ -14,8 +14,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * While offsets cannot be stored the relay publishes nothing more, so a crash in that time republishes
- * only what was in flight when the first write failed, not everything published since.
+ * While offsets cannot be stored the relay publishes nothing more (it stops its engine and starts it again
+ * only once offsets can be written), so a crash in that time republishes only what was in flight when the
+ * first write failed, not everything published since.
  */
 class OffsetWriteFailureIT {
 
@@ -38,13 +39,15 @@ class OffsetWriteFailureIT {
                         "CREATE TRIGGER refuse_offsets BEFORE INSERT OR UPDATE ON outbox_relay_offsets"
                                 + " FOR EACH ROW EXECUTE FUNCTION refuse_offsets()");
                 Awaitility.await("the relay notices").atMost(Duration.ofSeconds(30))
-                        .until(() -> relay.log().contains("Cannot store offsets"));
+                        .until(() -> relay.log().contains("cannot store offsets"));
                 int atFailure = queue.deliveries().size();
                 // Writers go on committing ~1,500 events/s: a relay that went on publishing would deliver ~6,000 more.
                 Awaitility.await("at most the batches in flight published after the first failed offset write")
                         .during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
                         .until(() -> queue.deliveries().size() - atFailure <= 2 * BATCH);
                 assertThat(relay.httpStatus("/actuator/health/liveness")).isEqualTo(200);
+                assertThat(relay.httpStatus("/actuator/health/readiness")).as("not ready while offsets cannot be stored")
+                        .isEqualTo(503);
 
                 relay.kill();
                 db.execute("DROP TRIGGER refuse_offsets ON outbox_relay_offsets");
