@@ -18,11 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults injected while concurrent writers stream events through the relay process: every committed
- * event must arrive at least once. Each test prints how many duplicates the fault cost.
+ * event must arrive at least once, and the duplicates a fault costs stay within the in-flight window:
+ * what was published since the last stored offset (at most {@code outbox.offset-commit-interval} of
+ * events plus the batches in flight) for a crash, or the unconfirmed rest of a batch for a broken
+ * broker connection.
  */
 class RelayFaultsIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(180);
+    /** Events per batch in these tests, so the in-flight window is small enough to tell a regression. */
+    private static final int BATCH = 512;
+    /** Events per second the writers commit. */
+    private static final int RATE = 1_500;
+    /** The in-flight window of one fault: 100 ms of events, the batch being published and the one being read. */
+    private static final long WINDOW = RATE / 10 + 2L * BATCH;
     private final RabbitEndpoint rabbit = TestServices.rabbitmq();
     private TestDatabase db;
     private RelaySettings settings;
@@ -32,7 +41,8 @@ class RelayFaultsIT {
     void setUp() {
         db = TestServices.postgres().createDatabase();
         db.createOutboxTable();
-        settings = RelaySettings.of(db, rabbit).with("outbox.retry-backoff", "200ms").with("outbox.max-retry-backoff", "1s");
+        settings = RelaySettings.of(db, rabbit).with("outbox.retry-backoff", "200ms").with("outbox.max-retry-backoff", "1s")
+                .with("outbox.max-batch-size", String.valueOf(BATCH));
         rabbit.declareEventsExchange(settings.exchange());
         queue = rabbit.bindDurable(settings.exchange(), "#");
     }
@@ -62,8 +72,10 @@ class RelayFaultsIT {
             }
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT 5 x SIGKILL: committed=%d duplicates=%d%n", committed.size(), duplicates);
+            System.out.printf("RelayFaultsIT 5 x SIGKILL: committed=%d duplicates=%d bound=%d%n", committed.size(), duplicates,
+                    5 * WINDOW);
             assertThat(committed).hasSize(60_000);
+            assertThat(duplicates).as("duplicates of five crashes").isLessThanOrEqualTo(5 * WINDOW);
         } finally {
             relay.close();
         }
@@ -72,7 +84,7 @@ class RelayFaultsIT {
     @Test
     void losesNothingWhenEveryBrokerConnectionIsClosedMidStream() throws Exception {
         try (RelayProcess relay = RelayProcess.start(settings, "broker-close").awaitReady(Duration.ofSeconds(60));
-                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.broker_close")) {
+                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.broker_close", 2 * RATE)) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 5_000);
             FaultCommands.closeAllBrokerConnections();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 10_000);
@@ -80,8 +92,10 @@ class RelayFaultsIT {
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT rabbitmqctl close_all_connections x2: committed=%d duplicates=%d%n",
-                    committed.size(), duplicates);
+            System.out.printf("RelayFaultsIT rabbitmqctl close_all_connections x2: committed=%d duplicates=%d bound=%d%n",
+                    committed.size(), duplicates, 2L * BATCH);
+            assertThat(duplicates).as("each broken connection republishes at most the unconfirmed rest of a batch")
+                    .isLessThanOrEqualTo(2L * BATCH);
             assertThat(relay.log()).contains("RabbitMQ disconnected");
         }
     }
@@ -89,7 +103,7 @@ class RelayFaultsIT {
     @Test
     void losesNothingWhenTheWalsenderIsTerminatedAndPostgresRestarts() throws Exception {
         try (RelayProcess relay = RelayProcess.start(settings, "postgres-faults").awaitReady(Duration.ofSeconds(60));
-                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.pg_faults")) {
+                EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.pg_faults", RATE)) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 4_000);
             db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
                     + settings.slot() + "'");
@@ -98,8 +112,10 @@ class RelayFaultsIT {
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(180));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT walsender terminated + PostgreSQL restart: committed=%d duplicates=%d%n",
-                    committed.size(), duplicates);
+            System.out.printf("RelayFaultsIT walsender terminated + PostgreSQL restart: committed=%d duplicates=%d bound=%d%n",
+                    committed.size(), duplicates, 2 * WINDOW);
+            assertThat(duplicates).as("duplicates of a walsender termination and a PostgreSQL restart")
+                    .isLessThanOrEqualTo(2 * WINDOW);
             relay.awaitReady(Duration.ofSeconds(60));
             assertThat(relay.log()).contains("-> RECONNECTING");
         }
