@@ -1,12 +1,10 @@
 package dev.outboxcdc.relay.db;
 
-import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The durable record that an outbox table was cut over to CDC: its leftover {@code PENDING} rows were
@@ -36,27 +34,7 @@ public final class CutOverTable {
      * CREATE on the schema can use one its owner created (docs/least-privilege.sql).
      */
     public static void create(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, table.quoted());
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(ddl(table));
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState())) {
-                return; // created by another relay starting at the same time
-            }
-            if ("42501".equals(e.getSQLState())) {
-                throw new RelayConfigurationException("Role may not create the cut-over table " + table + " ("
-                        + e.getMessage().trim() + "). Create it as an owner and grant the relay's role SELECT, INSERT on it: "
-                        + ddl(table).replaceAll("\\s+", " ") + ";");
-            }
-            throw e;
-        }
+        RelayTables.createIfMissing(connection, table, ddl(table), "cut-over table", "SELECT, INSERT");
     }
 
     /** Whether {@code outbox} was cut over already. */

@@ -2,11 +2,11 @@ package dev.outboxcdc.relay.offsets;
 
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
+import dev.outboxcdc.relay.db.RelayTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /** The table the relay keeps its Debezium offsets in: one row per offset key. */
 public final class OffsetTable {
@@ -26,28 +26,8 @@ public final class OffsetTable {
      * without CREATE on the schema can use a table its owner created (docs/least-privilege.sql).
      */
     public static void create(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, table.quoted());
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            }
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(DDL.formatted(table.quoted()));
-        } catch (SQLException e) {
-            // Two relays starting together: CREATE TABLE IF NOT EXISTS can still collide in the catalog.
-            if ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState())) {
-                return;
-            }
-            if ("42501".equals(e.getSQLState())) {
-                throw new RelayConfigurationException("Role may not create the offset table " + table + " ("
-                        + e.getMessage().trim() + "). Create it as an owner and grant the relay's role"
-                        + " SELECT, INSERT, UPDATE, DELETE on it: " + DDL.formatted(table.quoted()).replaceAll("\\s+", " ") + ";");
-            }
-            throw e;
-        }
+        RelayTables.createIfMissing(connection, table, DDL.formatted(table.quoted()), "offset table",
+                "SELECT, INSERT, UPDATE, DELETE");
     }
 
     /** Whether offsets of the engine named {@code engineName} are stored in {@code table}. */
