@@ -32,6 +32,9 @@ import org.springframework.util.unit.DataSize;
  *                          message, so a message larger than this is published alone)
  * @param heartbeatInterval how often the slot is moved forward while the outbox is quiet
  * @param confirmTimeout    how long to wait for RabbitMQ to confirm a batch before republishing it
+ * @param publishWindow     the most events published before their confirms are awaited: 0 pipelines whole batches
+ *                          (fastest); 1 confirms each event before the next is sent, so that even a nack can never
+ *                          let an event be routed before one committed ahead of it (slower)
  * @param retryBackoff      first wait before reconnecting after a failure
  * @param maxRetryBackoff   the longest wait between reconnection attempts
  * @param publishPending    whether rows still {@code PENDING} are published once on the first start
@@ -67,6 +70,7 @@ public record OutboxProperties(
         @DefaultValue("4MB") DataSize maxBatchBytes,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("30s") Duration confirmTimeout,
+        @DefaultValue("0") int publishWindow,
         @DefaultValue("1s") Duration retryBackoff,
         @DefaultValue("30s") Duration maxRetryBackoff,
         @DefaultValue("true") boolean publishPending,
@@ -103,6 +107,10 @@ public record OutboxProperties(
         requirePositive("outbox.offset-commit-interval", offsetCommitInterval);
         requirePositive("outbox.heartbeat-interval", heartbeatInterval);
         requirePositive("outbox.confirm-timeout", confirmTimeout);
+        if (publishWindow < 0) {
+            throw new InvalidSettingException("outbox.publish-window", String.valueOf(publishWindow),
+                    "must be 0 (whole batches) or a positive number of events");
+        }
         requirePositive("outbox.retry-backoff", retryBackoff);
         requirePositive("outbox.max-retry-backoff", maxRetryBackoff);
         if (maxBatchSize < 1) {

@@ -8,6 +8,7 @@ import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.health.SlotLagMonitor;
+import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
@@ -43,7 +44,7 @@ public class RelayConfiguration {
     @Bean
     ConfirmingPublisher confirmingPublisher(OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
         return new ConfirmingPublisher(connectionFactory(config.rabbitmq()), config.rabbitmq().uri(), config.exchange(),
-                config.unroutedMaxLength(), config.confirmTimeout(),
+                config.unroutedMaxLength(), new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
                 new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics,
                 new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
     }

@@ -65,7 +65,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     private final RelayStatus status;
     private final ReturnedMessages returns = new ReturnedMessages();
     private final RefusedMessages refusals;
-    private final PublishWindow window = new PublishWindow();
+    private final PublishWindow window;
     private final UnroutedCounter unrouted;
 
     private volatile Connection connection;
@@ -80,23 +80,24 @@ public final class ConfirmingPublisher implements AutoCloseable {
      * @param uri               the broker URI, only for log lines (the password is masked)
      * @param exchange          the events exchange
      * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds
-     * @param confirmTimeout    how long to wait for the confirms of a window before publishing it again
+     * @param confirms          how long to wait for the confirms of a window, and how large a window may be
      * @param deadLetters       makes the dead letter of a row whose message RabbitMQ's client refuses
      */
     public ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
-            Duration confirmTimeout, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
+            ConfirmSettings confirms, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
             DeadLetterFactory deadLetters) {
-        this(factory, uri, exchange, unroutedMaxLength, confirmTimeout, backoff, stop, status, metrics, deadLetters,
+        this(factory, uri, exchange, unroutedMaxLength, confirms, backoff, stop, status, metrics, deadLetters,
                 UnroutedCounter.POLL_INTERVAL);
     }
 
     ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
-            Duration confirmTimeout, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
+            ConfirmSettings confirms, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
             DeadLetterFactory deadLetters, Duration unroutedPollInterval) {
         this.factory = factory;
         this.uriForLogs = Secrets.maskUri(uri);
         this.topology = new Topology(exchange, unroutedMaxLength);
-        this.confirmTimeoutNanos = confirmTimeout.toNanos();
+        this.confirmTimeoutNanos = confirms.timeout().toNanos();
+        this.window = new PublishWindow(confirms.maxWindow());
         this.backoff = backoff;
         this.stop = stop;
         this.status = status;

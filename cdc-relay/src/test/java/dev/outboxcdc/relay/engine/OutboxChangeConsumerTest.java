@@ -8,6 +8,7 @@ import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
+import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
@@ -42,7 +43,7 @@ class OutboxChangeConsumerTest {
         List<String> calls = new ArrayList<>();
         RelayMetrics metrics = new RelayMetrics(new SimpleMeterRegistry(), new RelayStatus());
         ConfirmingPublisher idle = new ConfirmingPublisher(new ConnectionFactory(), "amqp://localhost", "outbox.events", 10,
-                Duration.ofSeconds(1), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), new StopSignal(), new RelayStatus(),
+                new ConfirmSettings(Duration.ofSeconds(1), 0), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), new StopSignal(), new RelayStatus(),
                 metrics, (row, reason) -> null);
         OutboxChangeConsumer consumer = consumer(idle, offsets);
         DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> failingCommit = new Recording(calls) {

@@ -36,9 +36,13 @@ class ConfirmingPublisherTest {
     private ConfirmingPublisher publisher;
 
     private ConfirmingPublisher publisher(FakeBroker.Script script) throws Exception {
+        return publisher(script, ConfirmSettings.WHOLE_BATCH);
+    }
+
+    private ConfirmingPublisher publisher(FakeBroker.Script script, int window) throws Exception {
         broker = new FakeBroker(script);
         publisher = new ConfirmingPublisher(broker.factory(), "amqp://guest:secret@localhost/", EVENTS, 1000,
-                Duration.ofMillis(300), new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)), new StopSignal(),
+                new ConfirmSettings(Duration.ofMillis(300), window), new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)), new StopSignal(),
                 new RelayStatus(), new RelayMetrics(registry, new RelayStatus()), MESSAGES::deadLetter, Duration.ofHours(1));
         return publisher;
     }
@@ -83,6 +87,21 @@ class ConfirmingPublisherTest {
         // A window of 4, then one of 8 holding the last 4 events.
         assertThat(broker.sent().subList(before, broker.sent().size())).extracting(Sent::unconfirmed)
                 .containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
+    }
+
+    @Test
+    void withAWindowOfOneNoEventIsSentBeforeThePreviousOneIsConfirmedEvenAfterANack() throws Exception {
+        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? NACK : ACK, 1).publish(events(4));
+
+        assertThat(broker.sent()).extracting(Sent::id).containsExactly(id(1), id(2), id(2), id(3), id(4));
+        assertThat(broker.sent()).extracting(Sent::unconfirmed).containsOnly(0);
+    }
+
+    @Test
+    void aWindowLimitsThePipelineAlsoWhenNothingFailed() throws Exception {
+        publisher((exchange, id, attempt) -> ACK, 2).publish(events(5));
+
+        assertThat(broker.sent()).extracting(Sent::unconfirmed).containsExactly(0, 1, 0, 1, 0);
     }
 
     @Test

@@ -83,6 +83,60 @@ class NackOrderingIT {
         }
     }
 
+    @Test
+    void withAPublishWindowOfOneNoEventIsRoutedBeforeTheNackedOneCommittedAheadOfIt() throws Exception {
+        RabbitEndpoint rabbit = TestServices.rabbitmq();
+        try (TestDatabase db = TestServices.postgres().createDatabase()) {
+            db.createOutboxTable();
+            RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.publish-window", "1");
+            rabbit.declareEventsExchange(settings.exchange());
+            try (Connection connection = rabbit.connect();
+                    TestQueue all = rabbit.bind(settings.exchange(), TYPE);
+                    InProcessRelay relay = InProcessRelay.startReady(settings)) {
+                Channel channel = connection.createChannel();
+                String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
+                        Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
+                channel.queueBind(bounded, settings.exchange(), TYPE);
+                List<String> ids;
+                try (java.sql.Connection jdbc = db.connect()) {
+                    ids = OutboxRows.insertTransaction(jdbc, TYPE, EVENTS, "{\"n\": 1}");
+                }
+                String firstNacked = ids.get(BOUNDED);
+                Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Collections.frequency(all.messageIds(), firstNacked) >= 3);
+                assertThat(all.messageIds()).as("nothing committed after the nacked event was sent")
+                        .doesNotContainAnyElementsOf(ids.subList(BOUNDED + 1, EVENTS));
+
+                List<String> drained = Collections.synchronizedList(new ArrayList<>());
+                channel.basicConsume(bounded, true, new DefaultConsumer(channel) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                        drained.add(properties.getMessageId());
+                    }
+                });
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> all.messageIds().contains(ids.get(EVENTS - 1)));
+
+                assertThat(drained).containsExactlyElementsOf(ids);
+                assertThat(withoutRepeats(all.messageIds())).as("every queue, every copy, in commit order")
+                        .containsExactlyElementsOf(ids);
+            } finally {
+                rabbit.deleteExchange(settings.exchange());
+            }
+        }
+    }
+
+    /** {@code ids} without a copy that repeats the one before it. */
+    private static List<String> withoutRepeats(List<String> ids) {
+        List<String> order = new ArrayList<>();
+        for (String id : ids) {
+            if (order.isEmpty() || !order.get(order.size() - 1).equals(id)) {
+                order.add(id);
+            }
+        }
+        return order;
+    }
+
     private static int firstRepeat(List<String> ids) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
