@@ -70,6 +70,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     private volatile Connection connection;
     private Channel channel;
+    /** A window was not confirmed and is being published again: logged once, not per attempt. */
+    private boolean retrying;
     private ConfirmTracker tracker;
     private boolean alternateExchange = true;
 
@@ -134,6 +136,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 int to = from + Math.min(window.size(), messages.size() - from);
                 WindowSender.Result result = WindowSender.send(channel, tracker, messages, from, to, confirmTimeoutNanos);
                 if (result.allConfirmed()) {
+                    if (retrying) {
+                        retrying = false;
+                        log.info("RabbitMQ confirms events again");
+                    }
                     backoff.reset();
                     from = result.sent();
                     if (result.refusal() == null) {
@@ -144,8 +150,13 @@ public final class ConfirmingPublisher implements AutoCloseable {
                     messages.set(from, refusals.replace(messages.get(from), result.refusal()));
                     continue;
                 }
-                log.warn("RabbitMQ did not confirm event {} (nack, timeout or closed channel); publishing again from it,"
-                        + " one event at a time until confirmed", messages.get(result.confirmed()).eventId());
+                if (!retrying) {
+                    retrying = true;
+                    log.warn("RabbitMQ did not confirm event {} (nack, timeout or closed channel); publishing again from"
+                            + " it, one event at a time until confirmed", messages.get(result.confirmed()).eventId());
+                } else {
+                    log.debug("RabbitMQ still did not confirm event {}", messages.get(result.confirmed()).eventId());
+                }
                 from = result.confirmed();
                 window.failed();
                 dropChannel();
