@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Delivery;
 import dev.outboxcdc.relay.InProcessRelay;
 import dev.outboxcdc.relay.RelaySettings;
@@ -33,6 +34,8 @@ class PoisonRowsIT {
                     + " status text NOT NULL DEFAULT 'PENDING', created_at timestamptz NOT NULL DEFAULT now())");
             RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.max-envelope-size", "2KB");
             rabbit.declareEventsExchange(settings.exchange());
+            // A copy of every dead letter, without competing with other consumers of the shared queue.
+            rabbit.withChannel(channel -> channel.exchangeDeclare("outbox.dead-letter", BuiltinExchangeType.FANOUT, true));
             Map<String, String> expectedReasons = Map.of(
                     "bad-json", "payload is not valid JSON",
                     "null-type", "event_type is missing or blank",
@@ -41,7 +44,7 @@ class PoisonRowsIT {
                     "bad-id", "event_id is not a UUID",
                     "too-big", "exceeds outbox.max-envelope-size of 2048 bytes");
             try (TestQueue events = rabbit.bind(settings.exchange(), "#");
-                    TestQueue deadLetters = rabbit.consume("outbox.dead-letter");
+                    TestQueue deadLetters = rabbit.bind("outbox.dead-letter", "");
                     InProcessRelay relay = InProcessRelay.startReady(settings)) {
                 String big = "x".repeat(3000);
                 db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload) VALUES"
