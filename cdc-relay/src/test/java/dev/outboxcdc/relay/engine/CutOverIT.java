@@ -89,7 +89,8 @@ class CutOverIT {
                 db.execute("DELETE FROM outbox_relay_offsets");
                 String afterLostOffsets = OutboxRows.insertOne(db, "test.after_lost_offsets");
                 try (InProcessRelay relay = InProcessRelay.startReady(settings)) {
-                    queue.awaitAtLeast(12, Duration.ofSeconds(30));
+                    // Not a count: the slot may hand over an event of before the stop again, which is allowed.
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queue.messageIds().contains(afterLostOffsets));
                 }
                 // A new slot name and a new offset table: still no second cut-over.
                 RelaySettings renamed = settings.with("outbox.slot", settings.slot() + "_new")
@@ -97,7 +98,6 @@ class CutOverIT {
                 try (InProcessRelay relay = InProcessRelay.startReady(renamed)) {
                     String onNewSlot = OutboxRows.insertOne(db, "test.on_new_slot");
                     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queue.messageIds().contains(onNewSlot));
-                    assertThat(queue.messageIds()).contains(afterLostOffsets);
                 }
                 assertThat(queue.deliveries()).as("the 10 pending rows were published once, by the first start only")
                         .filteredOn(d -> d.getEnvelope().getRoutingKey().equals("test.pending")).hasSize(10);
