@@ -47,13 +47,8 @@ class NackOrderingIT {
                     TestQueue all = rabbit.bind(settings.exchange(), TYPE);
                     InProcessRelay relay = InProcessRelay.startReady(settings)) {
                 Channel channel = connection.createChannel();
-                String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
-                        Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
-                channel.queueBind(bounded, settings.exchange(), TYPE);
-                List<String> ids;
-                try (java.sql.Connection jdbc = db.connect()) {
-                    ids = OutboxRows.insertTransaction(jdbc, TYPE, EVENTS, "{\"n\": 1}");
-                }
+                String bounded = declareFullAfterBounded(channel, settings.exchange());
+                List<String> ids = insertEvents(db);
                 String firstNacked = ids.get(BOUNDED);
 
                 // The bounded queue is full: the relay keeps retrying the first event it rejected.
@@ -64,13 +59,7 @@ class NackOrderingIT {
                 assertThat(beforeDrain.subList(0, firstRetry)).isEqualTo(ids.subList(0, firstRetry));
                 assertThat(beforeDrain.subList(firstRetry, beforeDrain.size())).containsOnly(firstNacked);
 
-                List<String> drained = Collections.synchronizedList(new ArrayList<>());
-                channel.basicConsume(bounded, true, new DefaultConsumer(channel) {
-                    @Override
-                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                        drained.add(properties.getMessageId());
-                    }
-                });
+                List<String> drained = drain(channel, bounded);
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
                 Awaitility.await().atMost(Duration.ofSeconds(10))
                         .until(() -> all.messageIds().lastIndexOf(ids.get(EVENTS - 1)) > beforeDrain.size());
@@ -94,26 +83,15 @@ class NackOrderingIT {
                     TestQueue all = rabbit.bind(settings.exchange(), TYPE);
                     InProcessRelay relay = InProcessRelay.startReady(settings)) {
                 Channel channel = connection.createChannel();
-                String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
-                        Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
-                channel.queueBind(bounded, settings.exchange(), TYPE);
-                List<String> ids;
-                try (java.sql.Connection jdbc = db.connect()) {
-                    ids = OutboxRows.insertTransaction(jdbc, TYPE, EVENTS, "{\"n\": 1}");
-                }
+                String bounded = declareFullAfterBounded(channel, settings.exchange());
+                List<String> ids = insertEvents(db);
                 String firstNacked = ids.get(BOUNDED);
                 Awaitility.await().atMost(Duration.ofSeconds(30))
                         .until(() -> Collections.frequency(all.messageIds(), firstNacked) >= 3);
                 assertThat(all.messageIds()).as("nothing committed after the nacked event was sent")
                         .doesNotContainAnyElementsOf(ids.subList(BOUNDED + 1, EVENTS));
 
-                List<String> drained = Collections.synchronizedList(new ArrayList<>());
-                channel.basicConsume(bounded, true, new DefaultConsumer(channel) {
-                    @Override
-                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                        drained.add(properties.getMessageId());
-                    }
-                });
+                List<String> drained = drain(channel, bounded);
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> all.messageIds().contains(ids.get(EVENTS - 1)));
 
@@ -124,6 +102,33 @@ class NackOrderingIT {
                 rabbit.deleteExchange(settings.exchange());
             }
         }
+    }
+
+    /** A queue bound to {@code exchange} that takes {@link #BOUNDED} events, then rejects (RabbitMQ nacks) the rest. */
+    private static String declareFullAfterBounded(Channel channel, String exchange) throws Exception {
+        String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
+                Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
+        channel.queueBind(bounded, exchange, TYPE);
+        return bounded;
+    }
+
+    /** Commits {@link #EVENTS} events in one transaction; returns their ids in commit order. */
+    private static List<String> insertEvents(TestDatabase db) throws Exception {
+        try (java.sql.Connection jdbc = db.connect()) {
+            return OutboxRows.insertTransaction(jdbc, TYPE, EVENTS, "{\"n\": 1}");
+        }
+    }
+
+    /** Starts consuming {@code queue}; the list fills with message ids as they arrive. */
+    private static List<String> drain(Channel channel, String queue) throws Exception {
+        List<String> drained = Collections.synchronizedList(new ArrayList<>());
+        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                drained.add(properties.getMessageId());
+            }
+        });
+        return drained;
     }
 
     /** {@code ids} without a copy that repeats the one before it. */
