@@ -90,7 +90,8 @@ class OutboxPropertiesTest {
         assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("hunter2").contains("relay:****@mq");
     }
 
-    private static OutboxProperties bindEnvironment(Map<String, String> variables) {
+    /** Binds {@code variables} as the only environment, as the relay binds OUTBOX_* variables. */
+    static OutboxProperties bindEnvironment(Map<String, String> variables) {
         StandardEnvironment environment = new StandardEnvironment();
         MutablePropertySources sources = environment.getPropertySources();
         sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
