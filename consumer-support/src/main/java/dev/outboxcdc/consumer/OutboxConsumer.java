@@ -2,6 +2,7 @@ package dev.outboxcdc.consumer;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +24,16 @@ import javax.sql.DataSource;
  * payroll.start();   // declares payroll.employee.created, its retry queues and payroll.employee.created.dlq
  * }</pre>
  *
- * <p>Needs table {@code processed_events} (DDL in outbox-writer's
- * {@code dev/outboxcdc/writer/schema/processed_events.sql}). {@link #close()} stops consuming and
- * lets the deliveries being handled finish.
+ * <p>Needs table {@code processed_events} (DDL in {@code dev/outboxcdc/consumer/schema/processed_events.sql}).
+ * {@link #close()} stops consuming and lets the deliveries being handled finish.
+ *
+ * <p>Failures are told apart. A handler that throws is a failed attempt: retried through the retry
+ * queues, then dead-lettered. A database that does not answer (no connection, a broken connection,
+ * SQLState classes 08, 53 and 57P, a pool timeout, a transient JDBC exception) is not: the worker holds
+ * the delivery, waits with backoff and jitter ({@link ConsumerState#WAITING_FOR_DATABASE}) and retries
+ * it until the database answers. Serialization failures and deadlocks (40001, 40P01) are retried at
+ * once a few times before they count as an attempt. Copies to retry and dead-letter queues are
+ * confirmed and routed (a deleted queue is declared again) before the original is acked.
  */
 public interface OutboxConsumer extends AutoCloseable {
 
@@ -41,8 +49,23 @@ public interface OutboxConsumer extends AutoCloseable {
      */
     void start();
 
-    /** The queue names, in subscription order. */
+    /** The main queue names, in subscription order. */
     List<String> queues();
+
+    /** Every queue each subscription declares (main, retries, dead-letter), in subscription order. */
+    List<SubscriptionQueues> subscriptionQueues();
+
+    /** What the consumer is doing now; only {@link ConsumerState#RUNNING} is ready. */
+    ConsumerState state();
+
+    /**
+     * Deletes every queue of {@link #subscriptionQueues()}, with the messages in them, e.g. when a
+     * consumer is retired or its retry policy changes. Only while the consumer is stopped.
+     *
+     * @return the queues that existed and were deleted
+     * @throws IllegalStateException when the consumer is running, or RabbitMQ cannot be reached
+     */
+    List<String> deleteQueues();
 
     /** Stops consuming and closes the RabbitMQ connection. */
     @Override
@@ -56,7 +79,12 @@ public interface OutboxConsumer extends AutoCloseable {
         private ConnectionFactory connectionFactory;
         private String exchange = OutboxAmqp.EVENTS_EXCHANGE;
         private ConsumerMetrics metrics = ConsumerMetrics.NONE;
+        private ConsumerStateListener stateListener = state -> { };
+        private Duration maxOutageBackoff = DEFAULT_MAX_OUTAGE_BACKOFF;
         private final List<Subscription> subscriptions = new ArrayList<>();
+
+        /** Longest wait between two tries while the database does not answer, by default. */
+        public static final Duration DEFAULT_MAX_OUTAGE_BACKOFF = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -97,6 +125,21 @@ public interface OutboxConsumer extends AutoCloseable {
             return this;
         }
 
+        /** Told of every change of {@link OutboxConsumer#state()}, e.g. to report readiness. */
+        public Builder stateListener(ConsumerStateListener listener) {
+            this.stateListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The longest wait between two tries of a delivery while the database does not answer
+         * (5 s by default); waits start at 100 ms and double, with jitter.
+         */
+        public Builder maxOutageBackoff(Duration maxBackoff) {
+            this.maxOutageBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+            return this;
+        }
+
         /** Adds a subscription. */
         public Builder subscribe(Subscription subscription) {
             subscriptions.add(Objects.requireNonNull(subscription, "subscription"));
@@ -119,6 +162,13 @@ public interface OutboxConsumer extends AutoCloseable {
             if (connectionFactory == null) {
                 throw new IllegalArgumentException("set connectionFactory(…)");
             }
+            if (!connectionFactory.isAutomaticRecoveryEnabled()) {
+                throw new IllegalArgumentException("the connectionFactory has automatic recovery switched off: the consumer"
+                        + " needs it to come back after a broker restart (setAutomaticRecoveryEnabled(true), the default)");
+            }
+            if (maxOutageBackoff.compareTo(Duration.ofMillis(100)) < 0 || maxOutageBackoff.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("maxOutageBackoff must be between 100 ms and 10 min, was " + maxOutageBackoff);
+            }
             if (exchange == null || exchange.isBlank()) {
                 throw new IllegalArgumentException("exchange must not be blank");
             }
@@ -130,7 +180,8 @@ public interface OutboxConsumer extends AutoCloseable {
                 throw new IllegalArgumentException("two subscriptions use the same queue " + queues
                         + ": give one a queue of its own with withQueue(…)");
             }
-            return new RabbitOutboxConsumer(name, transactions, connectionFactory, exchange, metrics, List.copyOf(subscriptions));
+            return new RabbitOutboxConsumer(name, transactions, connectionFactory, exchange, metrics, stateListener,
+                    maxOutageBackoff, List.copyOf(subscriptions));
         }
     }
 }

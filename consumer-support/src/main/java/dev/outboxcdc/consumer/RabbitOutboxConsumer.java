@@ -41,7 +41,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     }
 
     RabbitOutboxConsumer(String name, Transactions transactions, ConnectionFactory connectionFactory, String exchange,
-            ConsumerMetrics metrics, List<Subscription> subscriptions) {
+            ConsumerMetrics metrics, ConsumerStateListener stateListener, java.time.Duration maxOutageBackoff,
+            List<Subscription> subscriptions) {
         this.name = name;
         this.transactions = transactions;
         this.connectionFactory = connectionFactory;
@@ -53,6 +54,21 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     @Override
     public List<String> queues() {
         return subscriptions.stream().map(s -> s.queueFor(name)).toList();
+    }
+
+    @Override
+    public List<SubscriptionQueues> subscriptionQueues() {
+        return subscriptions.stream().map(s -> s.queuesFor(name)).toList();
+    }
+
+    @Override
+    public ConsumerState state() {
+        return connection == null ? ConsumerState.STOPPED : ConsumerState.RUNNING;
+    }
+
+    @Override
+    public List<String> deleteQueues() {
+        throw new UnsupportedOperationException("not yet");
     }
 
     @Override

@@ -53,13 +53,37 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
         return new Subscription(queue, bindingKeys, handler, policy, prefetch, concurrency);
     }
 
-    /** A copy with this prefetch and concurrency. */
+    /**
+     * A copy with {@code workers} workers (channels) consuming the queue, 1-64. More than one worker
+     * handles the queue's events in parallel, without an order between them.
+     */
+    public Subscription withConcurrency(int workers) {
+        return new Subscription(queue, bindingKeys, handler, retry, prefetch, workers);
+    }
+
+    /** A copy with {@code unacked} unacknowledged deliveries per worker, 1-65535. */
+    public Subscription withPrefetch(int unacked) {
+        return new Subscription(queue, bindingKeys, handler, retry, unacked, concurrency);
+    }
+
+    /**
+     * A copy with this concurrency and prefetch.
+     *
+     * @deprecated two ints in an order that is easy to swap: use {@link #withConcurrency(int)} and
+     *     {@link #withPrefetch(int)}
+     */
+    @Deprecated(forRemoval = true)
     public Subscription withWorkers(int newConcurrency, int newPrefetch) {
-        return new Subscription(queue, bindingKeys, handler, retry, newPrefetch, newConcurrency);
+        return withConcurrency(newConcurrency).withPrefetch(newPrefetch);
     }
 
     /** The queue name for {@code consumer}. */
     public String queueFor(String consumer) {
         return queue != null ? queue : consumer + "." + bindingKeys.get(0);
+    }
+
+    /** The queues this subscription declares for {@code consumer}: main, retries, dead-letter. */
+    public SubscriptionQueues queuesFor(String consumer) {
+        return SubscriptionQueues.of(queueFor(consumer), retry);
     }
 }

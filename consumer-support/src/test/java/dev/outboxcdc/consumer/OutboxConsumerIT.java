@@ -45,7 +45,7 @@ class OutboxConsumerIT {
 
     @Test
     void concurrentDeliveriesOfTheSameEventToTwoConsumersOfOneQueueHaveOneEffect() {
-        Subscription subscription = Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created").withWorkers(4, 1);
+        Subscription subscription = Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created").withConcurrency(4).withPrefetch(1);
         fixture.start(name, subscription);
         fixture.start(name, subscription);
         int events = 200;

@@ -51,7 +51,7 @@ class ExactlyOnceEffectIT {
                             insert.setObject(1, event.eventId());
                             insert.executeUpdate();
                         }
-                    }, "test.#").withWorkers(2, 50))
+                    }, "test.#").withConcurrency(2).withPrefetch(50))
                     .build();
             consumer.start();
             RelayProcess relay = RelayProcess.start(settings, "exactly-once-0").awaitReady(Duration.ofSeconds(60));

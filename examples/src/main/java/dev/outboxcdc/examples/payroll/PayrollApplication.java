@@ -27,6 +27,6 @@ public class PayrollApplication {
             jdbc.update("INSERT INTO payroll_records (employee_id, name, monthly_salary) VALUES (?, ?, ?)",
                     UUID.fromString(event.data().get("id").textValue()), event.data().get("name").textValue(),
                     yearly.divide(BigDecimal.valueOf(12), 2, RoundingMode.HALF_EVEN));
-        }, "employee.created").withWorkers(2, 50);
+        }, "employee.created").withConcurrency(2).withPrefetch(50);
     }
 }
