@@ -1,114 +1,196 @@
 package dev.outboxcdc.consumer;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 import dev.outboxcdc.envelope.Envelope;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.InvalidEnvelopeException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Handles one delivery of one queue: parse the envelope, record (consumer, event id) with
  * {@code INSERT … ON CONFLICT DO NOTHING} and run the handler in the same transaction, commit, then
- * ack. A duplicate is acked without running the handler. A failure rolls back and sends the event
- * to the next retry queue, or to the DLQ after the last attempt; a body that is not a valid envelope
- * goes to the DLQ at once. Forwarded copies are confirmed by the broker before the original is acked,
- * so nothing is lost between queues. One instance per worker channel; not thread-safe.
+ * ack. A duplicate is acked without running the handler.
+ *
+ * <p>What happens on failure depends on its {@link Failures.Kind}: a handler failure is an attempt,
+ * and the event goes to the next retry queue, or to the DLQ after the last attempt (a body that is not
+ * a valid envelope goes to the DLQ at once); a database that does not answer is not, and the delivery
+ * is held and tried again with backoff until it does; a conflict (40001, 40P01) is tried again at once
+ * a few times. A forwarded copy is confirmed and routed before the original is acked; when it cannot
+ * be, the original is requeued after a backoff. One instance per worker; not thread-safe.
  */
 final class DeliveryProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final int MAX_ERROR_LENGTH = 1000;
-    private static final long CONFIRM_TIMEOUT_MILLIS = 30_000;
+    /** Conflicts (serialization failures, deadlocks) retried in place before they count as an attempt. */
+    static final int CONFLICT_RETRIES = 3;
+    /** Tries to forward one copy before the original is requeued. */
+    static final int FORWARD_TRIES = 3;
+    private static final Backoff CONFLICT_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    static final Backoff FORWARD_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+
+    /** Settles deliveries on the worker's channel. */
+    interface Acks {
+        void ack(long deliveryTag) throws IOException;
+
+        void requeue(long deliveryTag) throws IOException;
+    }
 
     private final String consumer;
     private final String queue;
     private final Subscription subscription;
     private final Transactions transactions;
     private final ConsumerMetrics metrics;
-    private final Channel channel;
-    private final Channel forwarding;
+    private final Acks acks;
+    private final Forwarder forwarder;
+    private final StateTracker state;
+    private final Backoff outageBackoff;
+    private final Pause pause;
+    private int forwardFailures;
 
     DeliveryProcessor(String consumer, String queue, Subscription subscription, Transactions transactions,
-            ConsumerMetrics metrics, Channel channel, Channel forwarding) {
+            ConsumerMetrics metrics, Acks acks, Forwarder forwarder, StateTracker state, Backoff outageBackoff, Pause pause) {
         this.consumer = consumer;
         this.queue = queue;
         this.subscription = subscription;
         this.transactions = transactions;
         this.metrics = metrics;
-        this.channel = channel;
-        this.forwarding = forwarding;
+        this.acks = acks;
+        this.forwarder = forwarder;
+        this.state = state;
+        this.outageBackoff = outageBackoff;
+        this.pause = pause;
     }
 
     void process(Delivery delivery) throws IOException {
-        long tag = delivery.getEnvelope().getDeliveryTag();
         int attempt = attemptOf(delivery.getProperties());
         Envelope event;
         try {
             event = EnvelopeCodec.read(delivery.getBody());
         } catch (InvalidEnvelopeException e) {
             log.warn("Dead-lettering a message on {} that is not a valid envelope: {}", queue, e.getMessage());
-            forwardOrRequeue(delivery, SubscriptionTopology.deadLetterQueue(queue), "invalid envelope: " + e.getMessage(), attempt);
-            metrics.deadLettered(queue);
+            if (forward(delivery, SubscriptionQueues.deadLetterQueue(queue), "invalid envelope: " + e.getMessage(), attempt)) {
+                metrics.deadLettered(queue);
+            }
             return;
         }
-        try {
-            boolean first = transactions.inTransaction(connection -> {
-                if (!ProcessedEvents.recordFirst(connection, consumer, event.eventId())) {
-                    return false;
+        int outageTries = 0;
+        int conflicts = 0;
+        while (true) {
+            Exception failure;
+            try {
+                boolean first = transactions.inTransaction(connection -> {
+                    if (!ProcessedEvents.recordFirst(connection, consumer, event.eventId())) {
+                        return false;
+                    }
+                    subscription.handler().handle(event, connection);
+                    return true;
+                });
+                answered(outageTries);
+                acks.ack(delivery.getEnvelope().getDeliveryTag());
+                if (first) {
+                    metrics.handled(queue);
+                } else {
+                    log.debug("Skipped duplicate delivery of event {} on {}", event.eventId(), queue);
+                    metrics.duplicateSkipped(queue);
                 }
-                subscription.handler().handle(event, connection);
-                return true;
-            });
-            channel.basicAck(tag, false);
-            if (first) {
-                metrics.handled(queue);
-            } else {
-                log.debug("Skipped duplicate delivery of event {} on {}", event.eventId(), queue);
-                metrics.duplicateSkipped(queue);
+                return;
+            } catch (Exception e) {
+                failure = e;
             }
-        } catch (Exception e) {
-            String error = describe(e);
-            if (attempt < subscription.retry().maxAttempts()) {
-                log.info("Event {} failed on {} (attempt {} of {}), retrying in {}: {}", event.eventId(), queue, attempt,
-                        subscription.retry().maxAttempts(), subscription.retry().backoffAfter(attempt), error);
-                forwardOrRequeue(delivery, SubscriptionTopology.retryQueue(queue, attempt), error, attempt + 1);
+            switch (Failures.classify(failure)) {
+                case DATABASE_UNAVAILABLE -> {
+                    outageTries++;
+                    state.databaseUnavailable(this, describe(failure));
+                    Duration wait = outageBackoff.delay(outageTries);
+                    log.debug("Event {} on {}: the database did not answer (try {}), trying again in {}: {}",
+                            event.eventId(), queue, outageTries, wait, describe(failure));
+                    if (!pause.sleep(wait)) {
+                        return; // stopping: unacked, so the broker redelivers it
+                    }
+                }
+                case CONFLICT -> {
+                    answered(outageTries);
+                    outageTries = 0;
+                    if (++conflicts > CONFLICT_RETRIES) {
+                        failed(delivery, event, attempt, failure);
+                        return;
+                    }
+                    log.debug("Event {} on {} conflicted with another transaction, trying again: {}", event.eventId(),
+                            queue, describe(failure));
+                    if (!pause.sleep(CONFLICT_BACKOFF.delay(conflicts))) {
+                        return;
+                    }
+                }
+                case HANDLER -> {
+                    answered(outageTries);
+                    failed(delivery, event, attempt, failure);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void answered(int outageTries) {
+        if (outageTries > 0) {
+            state.databaseAnswered(this);
+        }
+    }
+
+    private void failed(Delivery delivery, Envelope event, int attempt, Exception failure) throws IOException {
+        String error = describe(failure);
+        RetryPolicy retry = subscription.retry();
+        if (attempt < retry.maxAttempts()) {
+            log.info("Event {} failed on {} (attempt {} of {}), retrying in {}: {}", event.eventId(), queue, attempt,
+                    retry.maxAttempts(), retry.backoffAfter(attempt), error);
+            if (forward(delivery, SubscriptionQueues.retryQueue(queue, attempt), error, attempt + 1)) {
                 metrics.retried(queue);
-            } else {
-                log.warn("Event {} failed on {} after {} attempt(s), dead-lettered: {}", event.eventId(), queue, attempt, error);
-                forwardOrRequeue(delivery, SubscriptionTopology.deadLetterQueue(queue), error, attempt);
+            }
+        } else {
+            log.warn("Event {} failed on {} after {} attempt(s), dead-lettered: {}", event.eventId(), queue, attempt, error);
+            if (forward(delivery, SubscriptionQueues.deadLetterQueue(queue), error, attempt)) {
                 metrics.deadLettered(queue);
             }
         }
     }
 
-    private void forwardOrRequeue(Delivery delivery, String target, String error, int attempt) throws IOException {
+    /** Moves the delivery to {@code target}: the copy confirmed and routed, then the original acked; else requeued. */
+    private boolean forward(Delivery delivery, String target, String error, int attempt) throws IOException {
         long tag = delivery.getEnvelope().getDeliveryTag();
+        AMQP.BasicProperties properties = copyProperties(delivery, error, attempt);
+        for (int tries = 1; ; tries++) {
+            if (forwarder.forward(target, properties, delivery.getBody())) {
+                forwardFailures = 0;
+                acks.ack(tag);
+                return true;
+            }
+            forwardFailures++;
+            Duration wait = FORWARD_BACKOFF.delay(forwardFailures);
+            if (!pause.sleep(wait)) {
+                return false;
+            }
+            if (tries == FORWARD_TRIES) {
+                log.warn("Could not move a message of {} to {} in {} tries; requeued it", queue, target, tries);
+                acks.requeue(tag);
+                return false;
+            }
+        }
+    }
+
+    private AMQP.BasicProperties copyProperties(Delivery delivery, String error, int attempt) {
         AMQP.BasicProperties original = delivery.getProperties();
         Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
         headers.put(ConsumerHeaders.ATTEMPT, attempt);
         headers.put(ConsumerHeaders.ERROR, error);
         headers.put(ConsumerHeaders.CONSUMER, consumer);
         headers.putIfAbsent(ConsumerHeaders.ROUTING_KEY, delivery.getEnvelope().getRoutingKey());
-        AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
-        try {
-            forwarding.basicPublish("", target, true, properties, delivery.getBody());
-            forwarding.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
-        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            log.warn("Could not move a message of {} to {}; requeueing it: {}", queue, target, e.getMessage());
-            channel.basicNack(tag, false, true);
-            return;
-        }
-        channel.basicAck(tag, false);
+        return original.builder().headers(headers).deliveryMode(2).build();
     }
 
     private static int attemptOf(AMQP.BasicProperties properties) {

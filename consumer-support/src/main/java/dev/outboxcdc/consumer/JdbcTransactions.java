@@ -4,7 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** {@link Transactions} over a {@link DataSource} with plain JDBC. */
+/**
+ * {@link Transactions} over a {@link DataSource} with plain JDBC. A failure while rolling back or
+ * restoring auto-commit (on a connection that broke) is added to the original failure, never thrown
+ * in its place.
+ */
 final class JdbcTransactions implements Transactions {
 
     private final DataSource dataSource;
@@ -17,21 +21,38 @@ final class JdbcTransactions implements Transactions {
     public <T> T inTransaction(Work<T> work) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (Exception e) {
                 try {
                     connection.rollback();
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }
+                restore(connection, autoCommit, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
+            restore(connection, autoCommit, null);
+            return result;
+        }
+    }
+
+    private static void restore(Connection connection, boolean autoCommit, Exception failure) throws SQLException {
+        if (!autoCommit) {
+            return;
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 }

@@ -4,16 +4,18 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Delivery;
-import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,33 +23,44 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link OutboxConsumer} over amqp-client: a channel (and a confirm channel for forwarding) per worker. */
+/**
+ * {@link OutboxConsumer} over amqp-client: one connection (recovered by the client when it breaks),
+ * and per worker a consuming channel and a confirm channel for forwarding. A channel the broker
+ * closes or a consumer it cancels (its queue was deleted) is opened again, the queues declared again,
+ * after a backoff.
+ */
 final class RabbitOutboxConsumer implements OutboxConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitOutboxConsumer.class);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+    private static final Backoff REOPEN_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    private static final Duration OUTAGE_FIRST_WAIT = Duration.ofMillis(100);
 
     private final String name;
     private final Transactions transactions;
     private final ConnectionFactory connectionFactory;
     private final String exchange;
     private final ConsumerMetrics metrics;
+    private final StateTracker state;
+    private final Backoff outageBackoff;
     private final List<Subscription> subscriptions;
-    private final List<Worker> workers = new ArrayList<>();
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile CountDownLatch stopping = new CountDownLatch(0);
     private ExecutorService executor;
-    private Connection connection;
-
-    private record Worker(Channel channel, String consumerTag) {
-    }
+    private ScheduledExecutorService reopener;
+    private volatile Connection connection;
 
     RabbitOutboxConsumer(String name, Transactions transactions, ConnectionFactory connectionFactory, String exchange,
-            ConsumerMetrics metrics, ConsumerStateListener stateListener, java.time.Duration maxOutageBackoff,
+            ConsumerMetrics metrics, ConsumerStateListener stateListener, Duration maxOutageBackoff,
             List<Subscription> subscriptions) {
         this.name = name;
         this.transactions = transactions;
         this.connectionFactory = connectionFactory;
         this.exchange = exchange;
         this.metrics = metrics;
+        this.state = new StateTracker(name, stateListener);
+        this.outageBackoff = new Backoff(OUTAGE_FIRST_WAIT, maxOutageBackoff);
         this.subscriptions = subscriptions;
     }
 
@@ -63,12 +76,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
 
     @Override
     public ConsumerState state() {
-        return connection == null ? ConsumerState.STOPPED : ConsumerState.RUNNING;
-    }
-
-    @Override
-    public List<String> deleteQueues() {
-        throw new UnsupportedOperationException("not yet");
+        return state.state();
     }
 
     @Override
@@ -77,18 +85,28 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             throw new IllegalStateException("consumer " + name + " is already started");
         }
         requireProcessedEventsTable();
+        stopping = new CountDownLatch(1);
         int threads = subscriptions.stream().mapToInt(Subscription::concurrency).sum();
         AtomicInteger counter = new AtomicInteger();
         executor = Executors.newFixedThreadPool(threads, r -> new Thread(r, "outbox-consumer-" + name + "-" + counter.incrementAndGet()));
+        reopener = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "outbox-consumer-" + name + "-reopen");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             connection = connectionFactory.newConnection(executor, "outbox-consumer-" + name);
+            watchConnection(connection);
             for (Subscription subscription : subscriptions) {
                 String queue = subscription.queueFor(name);
                 SubscriptionTopology.declare(connection, exchange, queue, subscription);
                 for (int i = 0; i < subscription.concurrency(); i++) {
-                    workers.add(startWorker(queue, subscription));
+                    Worker worker = new Worker(queue, subscription);
+                    worker.open();
+                    workers.add(worker);
                 }
             }
+            state.started();
             log.info("Consumer {} started on {}", name, queues());
         } catch (IOException | TimeoutException e) {
             close();
@@ -96,28 +114,159 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         }
     }
 
-    private Worker startWorker(String queue, Subscription subscription) throws IOException {
-        Channel channel = connection.createChannel();
-        channel.basicQos(subscription.prefetch());
-        Channel forwarding = connection.createChannel();
-        forwarding.confirmSelect();
-        DeliveryProcessor processor = new DeliveryProcessor(name, queue, subscription, transactions, metrics, channel, forwarding);
-        String tag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                inFlight.incrementAndGet();
-                try {
-                    processor.process(new Delivery(envelope, properties, body));
-                } catch (IOException | RuntimeException e) {
-                    // The ack or nack could not be sent: the broker redelivers the message, and the
-                    // processed_events record makes the redelivery a skipped duplicate if it committed.
-                    log.warn("Consumer {} could not settle a delivery of {}: {}", name, queue, e.getMessage());
-                } finally {
-                    inFlight.decrementAndGet();
-                }
+    private void watchConnection(Connection opened) {
+        opened.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication() && stopping.getCount() > 0) {
+                state.brokerLost(cause.getMessage());
             }
         });
-        return new Worker(channel, tag);
+        if (opened instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                    state.brokerRecovered();
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    // brokerLost was reported by the shutdown listener
+                }
+            });
+        }
+    }
+
+    private boolean pause(Duration duration) {
+        try {
+            return !stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One worker of a subscription: a consuming channel, opened again when the broker closes it. */
+    private final class Worker {
+
+        private final String queue;
+        private final Subscription subscription;
+        private final ConfirmingForwarder forwarder;
+        private volatile Channel channel;
+        private volatile String consumerTag;
+
+        Worker(String queue, Subscription subscription) {
+            this.queue = queue;
+            this.subscription = subscription;
+            this.forwarder = new ConfirmingForwarder(connection,
+                    target -> SubscriptionTopology.redeclare(connection, queue, subscription, target), CONFIRM_TIMEOUT);
+        }
+
+        void open() throws IOException {
+            Channel opened = connection.createChannel();
+            if (opened == null) {
+                throw new IOException("the connection has no free channel");
+            }
+            opened.basicQos(subscription.prefetch());
+            DeliveryProcessor.Acks acks = new DeliveryProcessor.Acks() {
+                @Override
+                public void ack(long deliveryTag) throws IOException {
+                    opened.basicAck(deliveryTag, false);
+                }
+
+                @Override
+                public void requeue(long deliveryTag) throws IOException {
+                    opened.basicNack(deliveryTag, false, true);
+                }
+            };
+            DeliveryProcessor processor = new DeliveryProcessor(name, queue, subscription, transactions, metrics, acks,
+                    forwarder, state, outageBackoff, RabbitOutboxConsumer.this::pause);
+            opened.addShutdownListener(cause -> {
+                // A connection failure is recovered by the client, channels included; a channel the broker
+                // closed by itself (a delivery held past consumer_timeout, an error) is not.
+                if (!cause.isInitiatedByApplication() && !cause.isHardError() && opened == channel) {
+                    log.warn("Consumer {}: the broker closed a channel of {}; opening it again: {}", name, queue,
+                            cause.getMessage());
+                    scheduleReopen(this, 1, false);
+                }
+            });
+            channel = opened;
+            consumerTag = opened.basicConsume(queue, false, new com.rabbitmq.client.DefaultConsumer(opened) {
+                @Override
+                public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) {
+                    inFlight.incrementAndGet();
+                    try {
+                        processor.process(new com.rabbitmq.client.Delivery(envelope, properties, body));
+                    } catch (IOException | RuntimeException e) {
+                        // The ack or nack could not be sent: the broker redelivers the message, and the
+                        // processed_events record makes the redelivery a skipped duplicate if it committed.
+                        log.warn("Consumer {} could not settle a delivery of {}: {}", name, queue, e.getMessage());
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                }
+
+                @Override
+                public void handleCancel(String tag) {
+                    log.warn("Consumer {}: the broker cancelled consuming {} (the queue was deleted?); declaring it"
+                            + " again and consuming anew", name, queue);
+                    scheduleReopen(Worker.this, 1, true);
+                }
+            });
+        }
+
+        void cancel() {
+            Channel current = channel;
+            channel = null;
+            try {
+                if (current != null && current.isOpen()) {
+                    current.basicCancel(consumerTag);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("Cancelling a consumer of {} failed", queue, e);
+            }
+        }
+
+        void abandon() {
+            Channel current = channel;
+            channel = null;
+            if (current != null && current.isOpen()) {
+                try {
+                    current.abort();
+                } catch (IOException | RuntimeException e) {
+                    log.debug("Aborting a channel of {} failed", queue, e);
+                }
+            }
+        }
+    }
+
+    private void scheduleReopen(Worker worker, int attempt, boolean declare) {
+        ScheduledExecutorService scheduler = reopener;
+        if (stopping.getCount() == 0 || scheduler == null) {
+            return;
+        }
+        Duration wait = REOPEN_BACKOFF.delay(attempt);
+        try {
+            scheduler.schedule(() -> reopen(worker, attempt, declare), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Not reopening a channel of {}: the consumer is stopping", worker.queue);
+        }
+    }
+
+    private void reopen(Worker worker, int attempt, boolean declare) {
+        if (stopping.getCount() == 0) {
+            return;
+        }
+        try {
+            worker.abandon();
+            if (declare) {
+                SubscriptionTopology.declare(connection, exchange, worker.queue, worker.subscription);
+            }
+            worker.open();
+            log.info("Consumer {} consumes {} again", name, worker.queue);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Consumer {} could not consume {} again (try {}), retrying: {}", name, worker.queue, attempt, e.getMessage());
+            scheduleReopen(worker, attempt + 1, declare);
+        }
     }
 
     private void requireProcessedEventsTable() {
@@ -128,27 +277,46 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 }
                 return null;
             });
-        } catch (SQLException e) {
-            throw new IllegalStateException("consumer " + name + " needs table " + ProcessedEvents.TABLE
-                    + " (consumer text, event_id uuid, processed_at timestamptz, PRIMARY KEY (consumer, event_id));"
-                    + " create it with outbox-writer's dev/outboxcdc/writer/schema/processed_events.sql: " + e.getMessage(), e);
         } catch (Exception e) {
+            if (Failures.classify(e) == Failures.Kind.DATABASE_UNAVAILABLE) {
+                // Not a configuration error: deliveries wait for the database like in any outage.
+                log.warn("Consumer {} starts without its database, which does not answer: {}", name, e.getMessage());
+                return;
+            }
+            if (e instanceof SQLException) {
+                throw new IllegalStateException("consumer " + name + " needs table " + ProcessedEvents.TABLE
+                        + " (consumer text, event_id uuid, processed_at timestamptz, PRIMARY KEY (consumer, event_id));"
+                        + " create it with dev/outboxcdc/consumer/schema/processed_events.sql: " + e.getMessage(), e);
+            }
             throw new IllegalStateException("consumer " + name + " cannot use its database: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public synchronized void close() {
-        for (Worker worker : workers) {
-            try {
-                if (worker.channel().isOpen()) {
-                    worker.channel().basicCancel(worker.consumerTag());
-                }
-            } catch (IOException | RuntimeException e) {
-                log.debug("Cancelling a consumer of {} failed", name, e);
+    public List<String> deleteQueues() {
+        synchronized (this) {
+            if (connection != null) {
+                throw new IllegalStateException("consumer " + name + " is running: close() it before deleting its queues");
             }
         }
-        workers.clear();
+        List<String> all = subscriptionQueues().stream().flatMap(q -> q.all().stream()).toList();
+        try (Connection admin = connectionFactory.newConnection("outbox-consumer-" + name + "-admin")) {
+            List<String> deleted = SubscriptionTopology.delete(admin, all);
+            log.info("Consumer {} deleted its queues {}", name, deleted);
+            return deleted;
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("consumer " + name + " cannot delete its queues: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        stopping.countDown();
+        if (reopener != null) {
+            reopener.shutdownNow();
+            reopener = null;
+        }
+        workers.forEach(Worker::cancel);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // let the deliveries being handled commit and ack
@@ -156,6 +324,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         if (inFlight.get() > 0) {
             log.warn("Consumer {} stopped with deliveries still being handled; they are redelivered", name);
         }
+        workers.forEach(w -> w.forwarder.close());
+        workers.clear();
         if (connection != null) {
             try {
                 connection.close(10_000);
@@ -168,5 +338,6 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             executor.shutdownNow();
             executor = null;
         }
+        state.stopped();
     }
 }

@@ -6,6 +6,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -21,14 +23,6 @@ final class SubscriptionTopology {
     private SubscriptionTopology() {
     }
 
-    static String retryQueue(String queue, int failedAttempt) {
-        return queue + ".retry." + failedAttempt;
-    }
-
-    static String deadLetterQueue(String queue) {
-        return queue + ".dlq";
-    }
-
     static void declare(Connection connection, String exchange, String queue, Subscription subscription) throws IOException {
         declareExchange(connection, exchange);
         Channel channel = connection.createChannel();
@@ -37,23 +31,80 @@ final class SubscriptionTopology {
             for (String key : subscription.bindingKeys()) {
                 channel.queueBind(queue, exchange, key);
             }
-            RetryPolicy retry = subscription.retry();
-            for (int failed = 1; failed < retry.maxAttempts(); failed++) {
-                channel.queueDeclare(retryQueue(queue, failed), true, false, false, Map.of(
-                        "x-message-ttl", retry.backoffAfter(failed).toMillis(),
-                        "x-dead-letter-exchange", "",
-                        "x-dead-letter-routing-key", queue));
+            SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
+            for (int failed = 1; failed <= queues.retries().size(); failed++) {
+                declareRetryQueue(channel, queue, failed, subscription.retry());
             }
-            channel.queueDeclare(deadLetterQueue(queue), true, false, false, null);
+            channel.queueDeclare(queues.deadLetter(), true, false, false, null);
         } catch (IOException e) {
-            if (isPreconditionFailed(e)) {
-                throw new IOException("a queue of " + queue + " exists with other arguments (a changed retry policy?):"
-                        + " delete the " + queue + ".retry.* queues and start again. " + e.getCause().getMessage(), e);
-            }
-            throw e;
+            throw explain(e, queue);
         } finally {
             close(channel);
         }
+    }
+
+    /**
+     * Declares {@code target}, a retry queue or the dead-letter queue of {@code queue}, again: it was
+     * deleted while the consumer ran.
+     */
+    static void redeclare(Connection connection, String queue, Subscription subscription, String target) throws IOException {
+        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
+        Channel channel = connection.createChannel();
+        try {
+            int retry = queues.retries().indexOf(target);
+            if (retry >= 0) {
+                declareRetryQueue(channel, queue, retry + 1, subscription.retry());
+            } else if (target.equals(queues.deadLetter())) {
+                channel.queueDeclare(target, true, false, false, null);
+            } else {
+                throw new IllegalArgumentException(target + " is not a retry or dead-letter queue of " + queue);
+            }
+        } catch (IOException e) {
+            throw explain(e, queue);
+        } finally {
+            close(channel);
+        }
+    }
+
+    /**
+     * Deletes {@code queues} that exist.
+     *
+     * @return the queues that existed
+     */
+    static List<String> delete(Connection connection, List<String> queues) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        for (String queue : queues) {
+            Channel channel = connection.createChannel();
+            try {
+                channel.queueDeclarePassive(queue);
+            } catch (IOException e) {
+                continue; // does not exist; the failed check closed the channel
+            }
+            try {
+                channel.queueDelete(queue);
+                deleted.add(queue);
+            } finally {
+                close(channel);
+            }
+        }
+        return deleted;
+    }
+
+    private static void declareRetryQueue(Channel channel, String queue, int failedAttempt, RetryPolicy retry)
+            throws IOException {
+        channel.queueDeclare(SubscriptionQueues.retryQueue(queue, failedAttempt), true, false, false, Map.of(
+                "x-message-ttl", retry.backoffAfter(failedAttempt).toMillis(),
+                "x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", queue));
+    }
+
+    private static IOException explain(IOException e, String queue) {
+        if (isPreconditionFailed(e)) {
+            return new IOException("a queue of " + queue + " exists with other arguments (a changed retry policy?):"
+                    + " delete the " + queue + ".retry.* queues (OutboxConsumer.deleteQueues() deletes them all) and"
+                    + " start again. " + e.getCause().getMessage(), e);
+        }
+        return e;
     }
 
     private static void declareExchange(Connection connection, String exchange) throws IOException {

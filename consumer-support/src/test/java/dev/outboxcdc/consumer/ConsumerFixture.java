@@ -46,13 +46,26 @@ final class ConsumerFixture implements AutoCloseable {
     }
 
     ConnectionFactory connectionFactory() {
-        return rabbit.factory();
+        ConnectionFactory factory = rabbit.factory();
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(500);
+        return factory;
     }
 
     /** A started consumer named {@code name}; closed and its queues deleted by {@link #close()}. */
     OutboxConsumer start(String name, Subscription subscription) {
-        OutboxConsumer consumer = OutboxConsumer.builder().name(name).dataSource(dataSource())
-                .connectionFactory(connectionFactory()).exchange(exchange).metrics(metrics).subscribe(subscription).build();
+        return start(builder(name).subscribe(subscription));
+    }
+
+    /** A builder for a consumer of this fixture's database and exchange, counting into {@link #metrics}. */
+    OutboxConsumer.Builder builder(String name) {
+        return OutboxConsumer.builder().name(name).dataSource(dataSource())
+                .connectionFactory(connectionFactory()).exchange(exchange).metrics(metrics);
+    }
+
+    /** Builds and starts the consumer; closed and its queues deleted by {@link #close()}. */
+    OutboxConsumer start(OutboxConsumer.Builder builder) {
+        OutboxConsumer consumer = builder.build();
         consumers.add(consumer);
         consumer.start();
         return consumer;
@@ -108,13 +121,7 @@ final class ConsumerFixture implements AutoCloseable {
     public void close() {
         for (OutboxConsumer consumer : consumers) {
             consumer.close();
-            for (String queue : consumer.queues()) {
-                rabbit.deleteQueue(queue);
-                rabbit.deleteQueue(queue + ".dlq");
-                for (int n = 1; n < 20; n++) {
-                    rabbit.deleteQueue(queue + ".retry." + n);
-                }
-            }
+            consumer.deleteQueues();
         }
         rabbit.deleteExchange(exchange);
         db.close();
