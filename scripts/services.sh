@@ -85,6 +85,8 @@ ensure_postgres() {
   # The fault tests restart PostgreSQL while events flow: tell them how, for the cluster managed here.
   if [ -z "${OUTBOX_TEST_PG_RESTART:-}" ] && [ "$OUTBOX_TEST_PG_HOST" = 127.0.0.1 ] && is_root && [ -n "${cluster:-}" ]; then
     export OUTBOX_TEST_PG_RESTART="pg_ctlcluster --skip-systemctl-redirect $cluster restart"
+    export OUTBOX_TEST_PG_STOP="pg_ctlcluster --skip-systemctl-redirect $cluster stop -m fast"
+    export OUTBOX_TEST_PG_START="pg_ctlcluster --skip-systemctl-redirect $cluster start"
   fi
   say "PostgreSQL ready: $OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT user $OUTBOX_TEST_PG_USER, wal_level=logical"
 }

@@ -46,10 +46,7 @@ final class ConsumerFixture implements AutoCloseable {
     }
 
     ConnectionFactory connectionFactory() {
-        ConnectionFactory factory = rabbit.factory();
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(500);
-        return factory;
+        return rabbit.recoveringFactory();
     }
 
     /** A started consumer named {@code name}; closed and its queues deleted by {@link #close()}. */

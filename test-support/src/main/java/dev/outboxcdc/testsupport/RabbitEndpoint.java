@@ -30,6 +30,17 @@ public record RabbitEndpoint(String uri) {
         return factory;
     }
 
+    /**
+     * A connection factory for {@link #uri()} that recovers broken connections by itself, as
+     * consumer-support requires, retrying every 500 ms.
+     */
+    public ConnectionFactory recoveringFactory() {
+        ConnectionFactory factory = factory();
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(500);
+        return factory;
+    }
+
     /** Opens a connection; the caller closes it. */
     public Connection connect() {
         try {
@@ -58,6 +69,17 @@ public record RabbitEndpoint(String uri) {
     /** Deletes {@code queue} if it exists. */
     public void deleteQueue(String queue) {
         withChannel(channel -> channel.queueDelete(queue));
+    }
+
+    /** The number of ready messages in {@code queue}, or -1 when it does not exist. */
+    public long messageCount(String queue) {
+        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException e) {
+            return -1; // 404: the failed check closed the channel
+        } catch (TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            return -1;
+        }
     }
 
     /** Runs {@code action} on a fresh channel. */

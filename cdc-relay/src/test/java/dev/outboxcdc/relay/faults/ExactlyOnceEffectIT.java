@@ -39,7 +39,7 @@ class ExactlyOnceEffectIT {
             dataSource.setMaximumPoolSize(4);
             AtomicLong duplicates = new AtomicLong();
             OutboxConsumer consumer = OutboxConsumer.builder().name(consumerName).dataSource(dataSource)
-                    .connectionFactory(rabbit.factory()).exchange(settings.exchange())
+                    .connectionFactory(rabbit.recoveringFactory()).exchange(settings.exchange())
                     .metrics(new ConsumerMetrics() {
                         @Override
                         public void duplicateSkipped(String queue) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outboxcdc.relay.RelayProcess;
 import dev.outboxcdc.relay.RelaySettings;
+import dev.outboxcdc.testsupport.ServiceFaults;
 import dev.outboxcdc.testsupport.RabbitEndpoint;
 import dev.outboxcdc.testsupport.TestDatabase;
 import dev.outboxcdc.testsupport.TestQueue;
@@ -86,9 +87,9 @@ class RelayFaultsIT {
         try (RelayProcess relay = RelayProcess.start(settings, "broker-close").awaitReady(Duration.ofSeconds(60));
                 EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.broker_close", 2 * RATE)) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 5_000);
-            FaultCommands.closeAllBrokerConnections();
+            ServiceFaults.closeAllBrokerConnections();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 10_000);
-            FaultCommands.closeAllBrokerConnections();
+            ServiceFaults.closeAllBrokerConnections();
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
@@ -108,7 +109,7 @@ class RelayFaultsIT {
             db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
                     + settings.slot() + "'");
             Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> queue.deliveries().size() >= 9_000);
-            FaultCommands.restartPostgres();
+            ServiceFaults.restartPostgres();
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(180));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
