@@ -83,16 +83,24 @@ final class DeliveryProcessor {
         int outageTries = 0;
         int conflicts = 0;
         while (true) {
-            Exception failure;
+            Exception failure = null;
+            boolean first;
             try {
-                boolean first = transactions.inTransaction(connection -> {
+                first = transactions.inTransaction(connection -> {
                     if (!ProcessedEvents.recordFirst(connection, consumer, event.eventId())) {
                         return false;
                     }
                     subscription.handler().handle(event, connection);
                     return true;
                 });
+            } catch (Exception e) {
+                failure = e;
+                first = false;
+            }
+            if (failure == null) {
                 answered(outageTries);
+                // Outside the try: an ack that fails (a lost channel) is not a handler failure; the
+                // broker redelivers the message and the processed_events record makes it a duplicate.
                 acks.ack(delivery.getEnvelope().getDeliveryTag());
                 if (first) {
                     metrics.handled(queue);
@@ -101,8 +109,6 @@ final class DeliveryProcessor {
                     metrics.duplicateSkipped(queue);
                 }
                 return;
-            } catch (Exception e) {
-                failure = e;
             }
             switch (Failures.classify(failure)) {
                 case DATABASE_UNAVAILABLE -> {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * One test's isolated world: a database with processed_events and an effects table, an exchange
@@ -30,6 +30,7 @@ final class ConsumerFixture implements AutoCloseable {
     final String exchange = UniqueNames.of("outbox.events.test");
     final CountingMetrics metrics = new CountingMetrics();
     private final List<OutboxConsumer> consumers = new ArrayList<>();
+    private final List<HikariDataSource> pools = new ArrayList<>();
 
     ConsumerFixture() {
         db.createProcessedEventsTable();
@@ -37,11 +38,16 @@ final class ConsumerFixture implements AutoCloseable {
         rabbit.declareEventsExchange(exchange);
     }
 
-    PGSimpleDataSource dataSource() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(db.server().jdbcUrl(db.name()));
-        dataSource.setUser(db.server().user());
+    /** A pool on the test database, as production runs a consumer: it gives up on a connection after 1 s. */
+    HikariDataSource dataSource() {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(db.server().jdbcUrl(db.name()));
+        dataSource.setUsername(db.server().user());
         dataSource.setPassword(db.server().password());
+        dataSource.setMaximumPoolSize(4);
+        dataSource.setConnectionTimeout(1_000);
+        dataSource.setInitializationFailTimeout(-1);
+        pools.add(dataSource);
         return dataSource;
     }
 
@@ -120,6 +126,7 @@ final class ConsumerFixture implements AutoCloseable {
             consumer.close();
             consumer.deleteQueues();
         }
+        pools.forEach(HikariDataSource::close);
         rabbit.deleteExchange(exchange);
         db.close();
     }

@@ -3,7 +3,6 @@ package dev.outboxcdc.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.testsupport.ServiceFaults;
 import dev.outboxcdc.testsupport.UniqueNames;
@@ -21,7 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL stopped for 20 s in the middle of a stream: the consumer waits instead of
+ * PostgreSQL stopped for 20 s in the middle of a stream into a consumer on a fail-fast pool
+ * ({@link ConsumerFixture#dataSource()}): the consumer waits instead of
  * dead-lettering, and resumes by itself. Stops the shared test PostgreSQL (OUTBOX_TEST_PG_STOP/START).
  */
 class ConsumerOutageIT {
@@ -35,20 +35,14 @@ class ConsumerOutageIT {
     private final ConsumerFixture fixture = new ConsumerFixture();
     private final String name = UniqueNames.of("payroll");
     private final List<ConsumerState> states = new CopyOnWriteArrayList<>();
-    private HikariDataSource pool;
-
     @AfterEach
     void cleanUp() {
-        if (pool != null) {
-            pool.close();
-        }
         fixture.close();
     }
 
     @Test
     void aStoppedDatabaseDeadLettersNothingAndEveryEventHasExactlyOneEffectAfterIt() {
-        pool = failFastPool();
-        OutboxConsumer consumer = fixture.start(fixture.builder(name).dataSource(pool)
+        OutboxConsumer consumer = fixture.start(fixture.builder(name)
                 .maxOutageBackoff(Duration.ofSeconds(2)).stateListener(states::add)
                 .subscribe(Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")));
         String dlq = consumer.subscriptionQueues().get(0).deadLetter();
@@ -77,6 +71,23 @@ class ConsumerOutageIT {
         assertThat(states).containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
     }
 
+    @Test
+    void aLostBrokerConnectionIsReportedAndRecoveredWithoutLosingTheDeliveriesInHand() {
+        OutboxConsumer consumer = fixture.start(fixture.builder(name).stateListener(states::add)
+                .subscribe(Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")));
+        List<UUID> ids = IntStream.range(0, 3_000).mapToObj(i -> UUID.randomUUID()).toList();
+        publishPaced(ids, 1_000_000); // all queued before the fault, which closes every client connection
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.effects() >= 300);
+
+        ServiceFaults.closeAllBrokerConnections();
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.effects() == ids.size());
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM effects")).isEqualTo(ids.size());
+        assertThat(states).containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_BROKER, ConsumerState.RUNNING);
+        assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+        assertThat(fixture.metrics.get("retried")).isZero();
+    }
+
     /** Publishes {@code ids} at {@code perSecond}, confirmed every 100 events: a stream that goes on through the outage. */
     private void publishPaced(List<UUID> ids, int perSecond) {
         fixture.rabbit.withChannel(channel -> {
@@ -96,17 +107,5 @@ class ConsumerOutageIT {
                 }
             }
         });
-    }
-
-    /** A pool as production runs one: it gives up on a connection after 1 s instead of waiting 30 s. */
-    private HikariDataSource failFastPool() {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(fixture.db.server().jdbcUrl(fixture.db.name()));
-        dataSource.setUsername(fixture.db.server().user());
-        dataSource.setPassword(fixture.db.server().password());
-        dataSource.setMaximumPoolSize(2);
-        dataSource.setConnectionTimeout(1_000);
-        dataSource.setInitializationFailTimeout(-1);
-        return dataSource;
     }
 }

@@ -35,6 +35,7 @@ class DeliveryProcessorTest {
     private final AtomicInteger handlerCalls = new AtomicInteger();
     private final Deque<RuntimeException> handlerFailures = new ArrayDeque<>();
     private boolean stopping;
+    private boolean channelClosed;
     private long nextTag = 1;
 
     private final DeliveryProcessor processor = new DeliveryProcessor("payroll", QUEUE,
@@ -48,6 +49,10 @@ class DeliveryProcessorTest {
             new DeliveryProcessor.Acks() {
                 @Override
                 public void ack(long deliveryTag) {
+                    if (channelClosed) {
+                        throw new com.rabbitmq.client.AlreadyClosedException(
+                                new com.rabbitmq.client.ShutdownSignalException(true, false, null, null));
+                    }
                     settled.add("ack " + deliveryTag);
                 }
 
@@ -114,6 +119,18 @@ class DeliveryProcessorTest {
         assertThat(handlerCalls).hasValue(2);
         assertThat(settled).containsExactly("ack 1");
         assertThat(forwardedTo).isEmpty();
+    }
+
+    @Test
+    void anAckThatFailsOnALostChannelIsNotAHandlerFailure() {
+        UUID eventId = UUID.randomUUID();
+        channelClosed = true;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.process(delivery(eventId, 1)))
+                .isInstanceOf(com.rabbitmq.client.AlreadyClosedException.class);
+
+        assertThat(forwardedTo).as("not retried: the effect committed, the redelivery is a duplicate").isEmpty();
+        assertThat(database.processed).containsExactly(eventId);
     }
 
     @Test
