@@ -51,6 +51,8 @@ import org.springframework.util.unit.DataSize;
  *                          start: at most 30 s with the defaults. At least 12s, as Debezium answers the
  *                          walsender every 10 s; shorter means a faster takeover but more lost leases on
  *                          long pauses (GC, a saturated host)
+ * @param queueType         the type of queues {@code outbox.unrouted} and {@code outbox.dead-letter}: {@code classic}
+ *                          or {@code quorum} (replicated over a cluster); an existing queue of the other type is kept
  */
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
@@ -78,7 +80,13 @@ public record OutboxProperties(
         @DefaultValue("1000000") long unroutedMaxLength,
         @DefaultValue("30s") Duration shutdownTimeout,
         @DefaultValue("2s") Duration standbyRetryInterval,
-        @DefaultValue("15s") Duration leaseTimeout) {
+        @DefaultValue("15s") Duration leaseTimeout,
+        @DefaultValue("classic") String queueType) {
+
+    /** The parsed {@link #queueType()}. */
+    public dev.outboxcdc.envelope.QueueType queueTypeValue() {
+        return dev.outboxcdc.envelope.QueueType.parse(queueType);
+    }
 
     /** Default outbox table. */
     public static final String DEFAULT_TABLE = "public.outbox_events";
@@ -103,6 +111,11 @@ public record OutboxProperties(
         Names.requireSlotName("outbox.slot", slot);
         Names.requireIdentifier("outbox.publication", publication);
         Names.requireExchangeName("outbox.exchange", exchange);
+        try {
+            dev.outboxcdc.envelope.QueueType.parse(queueType);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("outbox.queue-type", queueType, "must be classic or quorum");
+        }
         requirePositive("outbox.poll-interval", pollInterval);
         requirePositive("outbox.offset-commit-interval", offsetCommitInterval);
         requirePositive("outbox.heartbeat-interval", heartbeatInterval);
@@ -217,9 +230,11 @@ public record OutboxProperties(
     /**
      * The RabbitMQ connection.
      *
-     * @param uri AMQP URI, {@code amqp://} or {@code amqps://} for TLS
+     * @param uri       AMQP URI, {@code amqp://} or {@code amqps://} for TLS
+     * @param addresses the nodes of a cluster, {@code host[:port]} separated by commas, tried in order on every
+     *                  connect; the URI then gives only the credentials, virtual host and TLS (empty: the URI's host)
      */
-    public record Rabbitmq(@DefaultValue(DEFAULT_URI) String uri) {
+    public record Rabbitmq(@DefaultValue(DEFAULT_URI) String uri, @DefaultValue("") String addresses) {
 
         /** Default broker URI. */
         public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
@@ -245,12 +260,39 @@ public record OutboxProperties(
             if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
                 throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "has a port outside 1-65535");
             }
+            addresses = addresses == null ? "" : addresses.trim();
+            for (String address : addressList(addresses)) {
+                java.util.regex.Matcher matcher = ADDRESS.matcher(address);
+                if (!matcher.matches() || (matcher.group(2) != null
+                        && (Integer.parseInt(matcher.group(2)) < 1 || Integer.parseInt(matcher.group(2)) > 65535))) {
+                    throw new InvalidSettingException("outbox.rabbitmq.addresses", Secrets.maskUri(addresses), "'"
+                            + Secrets.maskUri(address) + "' is not host[:port] (port 1-65535; IPv6 in brackets), e.g. rabbit-1:5672,rabbit-2:5672");
+                }
+            }
+        }
+
+        private static final java.util.regex.Pattern ADDRESS =
+                java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(?::(\\d{1,5}))?");
+
+        /** The cluster nodes, {@code host[:port]} each, or empty for the URI's host. */
+        public java.util.List<String> addressList() {
+            return addressList(addresses);
+        }
+
+        private static java.util.List<String> addressList(String addresses) {
+            return addresses.isEmpty() ? java.util.List.of()
+                    : java.util.Arrays.stream(addresses.split(",", -1)).map(String::trim).toList();
+        }
+
+        /** Where the relay connects, for logs: the URI with its password masked, and the address list. */
+        public String describe() {
+            return Secrets.maskUri(uri) + (addresses.isEmpty() ? "" : " via " + addresses);
         }
 
         /** Never prints the password. */
         @Override
         public String toString() {
-            return "Rabbitmq[" + Secrets.maskUri(uri) + "]";
+            return "Rabbitmq[" + describe() + "]";
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.outboxcdc.relay.engine;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.relay.config.InvalidSettingException;
 import dev.outboxcdc.relay.config.OutboxProperties;
@@ -8,8 +9,10 @@ import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.health.SlotLagMonitor;
+import dev.outboxcdc.relay.publish.BrokerConnector;
 import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import dev.outboxcdc.relay.publish.TopologySettings;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,8 +46,10 @@ public class RelayConfiguration {
 
     @Bean
     ConfirmingPublisher confirmingPublisher(OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
-        return new ConfirmingPublisher(connectionFactory(config.rabbitmq()), config.rabbitmq().uri(), config.exchange(),
-                config.unroutedMaxLength(), new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
+        BrokerConnector broker = new BrokerConnector(connectionFactory(config.rabbitmq()),
+                config.rabbitmq().addressList().stream().map(Address::parseAddress).toList(), config.rabbitmq().describe());
+        return new ConfirmingPublisher(broker, new TopologySettings(config.exchange(), config.unroutedMaxLength(),
+                config.queueTypeValue()), new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
                 new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics,
                 new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
     }

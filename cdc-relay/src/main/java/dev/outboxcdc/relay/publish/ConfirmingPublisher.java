@@ -3,9 +3,7 @@ package dev.outboxcdc.relay.publish;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.envelope.OutboxAmqp;
-import dev.outboxcdc.relay.config.Secrets;
 import dev.outboxcdc.relay.envelope.OutboxMessage;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
@@ -56,7 +54,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
 
-    private final ConnectionFactory factory;
+    private final BrokerConnector broker;
     private final String uriForLogs;
     private final Topology topology;
     private final long confirmTimeoutNanos;
@@ -78,26 +76,23 @@ public final class ConfirmingPublisher implements AutoCloseable {
     /**
      * Creates a publisher; it connects on first use or on {@link #connect()}.
      *
-     * @param factory           connection factory (automatic recovery off: this class reconnects itself)
-     * @param uri               the broker URI, only for log lines (the password is masked)
-     * @param exchange          the events exchange
-     * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds
+     * @param broker            where to connect (automatic recovery off: this class reconnects itself, to the
+     *                          first node of the address list that answers)
+     * @param topology          the exchange and the queues to declare on every connection
      * @param confirms          how long to wait for the confirms of a window, and how large a window may be
      * @param deadLetters       makes the dead letter of a row whose message RabbitMQ's client refuses
      */
-    public ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
-            ConfirmSettings confirms, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
-            DeadLetterFactory deadLetters) {
-        this(factory, uri, exchange, unroutedMaxLength, confirms, backoff, stop, status, metrics, deadLetters,
-                UnroutedCounter.POLL_INTERVAL);
+    public ConfirmingPublisher(BrokerConnector broker, TopologySettings topology, ConfirmSettings confirms, Backoff backoff,
+            StopSignal stop, RelayStatus status, RelayMetrics metrics, DeadLetterFactory deadLetters) {
+        this(broker, topology, confirms, backoff, stop, status, metrics, deadLetters, UnroutedCounter.POLL_INTERVAL);
     }
 
-    ConfirmingPublisher(ConnectionFactory factory, String uri, String exchange, long unroutedMaxLength,
-            ConfirmSettings confirms, Backoff backoff, StopSignal stop, RelayStatus status, RelayMetrics metrics,
-            DeadLetterFactory deadLetters, Duration unroutedPollInterval) {
-        this.factory = factory;
-        this.uriForLogs = Secrets.maskUri(uri);
-        this.topology = new Topology(exchange, unroutedMaxLength);
+    ConfirmingPublisher(BrokerConnector broker, TopologySettings topology, ConfirmSettings confirms, Backoff backoff,
+            StopSignal stop, RelayStatus status, RelayMetrics metrics, DeadLetterFactory deadLetters,
+            Duration unroutedPollInterval) {
+        this.broker = broker;
+        this.uriForLogs = broker.description();
+        this.topology = new Topology(topology);
         this.confirmTimeoutNanos = confirms.timeout().toNanos();
         this.window = new PublishWindow(confirms.maxWindow());
         this.backoff = backoff;
@@ -210,7 +205,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
         if (connection == null || !connection.isOpen()) {
             Connection fresh;
             try {
-                fresh = factory.newConnection("cdc-relay");
+                fresh = broker.connect("cdc-relay");
             } catch (TimeoutException e) {
                 throw new IOException("timed out connecting to " + uriForLogs, e);
             }

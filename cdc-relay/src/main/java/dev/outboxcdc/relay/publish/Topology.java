@@ -4,15 +4,19 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.QueueType;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Declares what the relay publishes to, idempotently, on every (re)connect: the durable topic
  * exchange with {@code outbox.unrouted} as its alternate exchange, and the durable
- * {@code outbox.unrouted} and {@code outbox.dead-letter} exchanges and queues.
+ * {@code outbox.unrouted} and {@code outbox.dead-letter} exchanges and queues, of the configured
+ * {@link QueueType}. A queue that exists with the other type is used as it is, with a warning.
  */
 final class Topology {
 
@@ -21,11 +25,14 @@ final class Topology {
 
     private final String exchange;
     private final long unroutedMaxLength;
+    private final QueueType queueType;
+    private final Set<String> warnedAboutType = ConcurrentHashMap.newKeySet();
     private boolean warnedAboutAlternateExchange;
 
-    Topology(String exchange, long unroutedMaxLength) {
-        this.exchange = exchange;
-        this.unroutedMaxLength = unroutedMaxLength;
+    Topology(TopologySettings settings) {
+        this.exchange = settings.exchange();
+        this.unroutedMaxLength = settings.unroutedMaxLength();
+        this.queueType = settings.queueType();
     }
 
     /**
@@ -35,14 +42,13 @@ final class Topology {
      *         when false the relay must re-publish returned messages there
      */
     boolean declare(Connection connection) throws IOException {
+        declareQueue(connection, OutboxAmqp.UNROUTED, Map.of("x-max-length", unroutedMaxLength, "x-overflow", "reject-publish"));
+        declareQueue(connection, OutboxAmqp.DEAD_LETTER, Map.of());
         Channel channel = open(connection);
         try {
             channel.exchangeDeclare(OutboxAmqp.UNROUTED, BuiltinExchangeType.FANOUT, true);
-            channel.queueDeclare(OutboxAmqp.UNROUTED, true, false, false,
-                    Map.of("x-max-length", unroutedMaxLength, "x-overflow", "reject-publish"));
             channel.queueBind(OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED, "");
             channel.exchangeDeclare(OutboxAmqp.DEAD_LETTER, BuiltinExchangeType.FANOUT, true);
-            channel.queueDeclare(OutboxAmqp.DEAD_LETTER, true, false, false, null);
             channel.queueBind(OutboxAmqp.DEAD_LETTER, OutboxAmqp.DEAD_LETTER, "");
             channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
             return true;
@@ -67,6 +73,36 @@ final class Topology {
                     exchange, OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED);
         }
         return false;
+    }
+
+    private void declareQueue(Connection connection, String queue, Map<String, Object> arguments) throws IOException {
+        Channel channel = open(connection);
+        try {
+            channel.queueDeclare(queue, true, false, false, queueType.arguments(arguments));
+            return;
+        } catch (IOException e) {
+            if (!QueueType.isTypeMismatch(replyText(e))) {
+                throw e;
+            }
+        } finally {
+            closeQuietly(channel);
+        }
+        Channel passive = open(connection);
+        try {
+            passive.queueDeclarePassive(queue);
+        } finally {
+            closeQuietly(passive);
+        }
+        if (warnedAboutType.add(queue)) {
+            log.warn("Queue {} exists with another type than outbox.queue-type={}; the relay uses it as it is. RabbitMQ"
+                    + " cannot change a queue's type: to change it, stop the relay, move the queue's messages elsewhere,"
+                    + " delete the queue and start the relay again", queue, queueType.value());
+        }
+    }
+
+    private static String replyText(IOException e) {
+        return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
+                && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close ? close.getReplyText() : null;
     }
 
     private static Channel open(Connection connection) throws IOException {

@@ -33,6 +33,18 @@ class OutboxPropertiesTest {
         assertThat(config.maxQueueBytes().toBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(config.maxBatchBytes().toBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(config.cutoverTable()).isEqualTo("public.outbox_relay_cutover");
+        assertThat(config.rabbitmq().addressList()).isEmpty();
+        assertThat(config.queueTypeValue()).isEqualTo(dev.outboxcdc.envelope.QueueType.CLASSIC);
+    }
+
+    @Test
+    void bindsAClusterAddressListAndTheQueueType() {
+        OutboxProperties config = bindEnvironment(Map.of("OUTBOX_RABBITMQ_URI", "amqps://relay:hunter2@mq/hr",
+                "OUTBOX_RABBITMQ_ADDRESSES", "rabbit-1:5671, rabbit-2 ,[::1]:5671", "OUTBOX_QUEUETYPE", "quorum"));
+
+        assertThat(config.rabbitmq().addressList()).containsExactly("rabbit-1:5671", "rabbit-2", "[::1]:5671");
+        assertThat(config.rabbitmq().describe()).isEqualTo("amqps://relay:****@mq/hr via rabbit-1:5671, rabbit-2 ,[::1]:5671");
+        assertThat(config.queueTypeValue()).isEqualTo(dev.outboxcdc.envelope.QueueType.QUORUM);
     }
 
     @Test
@@ -73,6 +85,10 @@ class OutboxPropertiesTest {
         "OUTBOX_MAXQUEUESIZE|10|outbox.max-queue-size='10' must be larger than outbox.max-batch-size",
         "OUTBOX_POLLINTERVAL|0s|outbox.poll-interval='PT0S' must be a positive duration",
         "OUTBOX_OFFSETCOMMITINTERVAL|-1s|outbox.offset-commit-interval='PT-1S' must be a positive duration",
+        "OUTBOX_RABBITMQ_ADDRESSES|rabbit-1:5672,,rabbit-3|outbox.rabbitmq.addresses='rabbit-1:5672,,rabbit-3' '' is not host[:port]",
+        "OUTBOX_RABBITMQ_ADDRESSES|rabbit-1:99999|'rabbit-1:99999' is not host[:port]",
+        "OUTBOX_RABBITMQ_ADDRESSES|amqp://u:secret@mq|is not host[:port]",
+        "OUTBOX_QUEUETYPE|stream|outbox.queue-type='stream' must be classic or quorum",
     })
     void rejectsABadValueNamingThePropertyAndTheFix(String variable, String value, String message) {
         assertThatThrownBy(() -> bindEnvironment(Map.of(variable, value)))

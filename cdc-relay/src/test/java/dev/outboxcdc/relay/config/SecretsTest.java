@@ -37,7 +37,7 @@ class SecretsTest {
         "amqp://user:s3/cr3t@host/",
     })
     void anInvalidBrokerUriIsRejectedWithoutItsPassword(String uri) {
-        Throwable error = catchThrowable(() -> RelayConfigurationAccess.connectionFactory(new OutboxProperties.Rabbitmq(uri)));
+        Throwable error = catchThrowable(() -> RelayConfigurationAccess.connectionFactory(new OutboxProperties.Rabbitmq(uri, "")));
 
         assertThat(error).isInstanceOf(InvalidSettingException.class);
         assertThat(((InvalidSettingException) error).getExitCode()).isEqualTo(2);

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.envelope.QueueType;
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
+import dev.outboxcdc.relay.publish.BrokerConnector;
 import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import dev.outboxcdc.relay.publish.TopologySettings;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
 import io.debezium.engine.DebeziumEngine;
@@ -42,7 +45,9 @@ class OutboxChangeConsumerTest {
         OffsetWriteStatus offsets = OffsetWriteStatus.register("consumer-test-" + System.nanoTime());
         List<String> calls = new ArrayList<>();
         RelayMetrics metrics = new RelayMetrics(new SimpleMeterRegistry(), new RelayStatus());
-        ConfirmingPublisher idle = new ConfirmingPublisher(new ConnectionFactory(), "amqp://localhost", "outbox.events", 10,
+        ConfirmingPublisher idle = new ConfirmingPublisher(
+                new BrokerConnector(new ConnectionFactory(), List.of(), "amqp://localhost"),
+                new TopologySettings("outbox.events", 10, QueueType.CLASSIC),
                 new ConfirmSettings(Duration.ofSeconds(1), 0), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), new StopSignal(), new RelayStatus(),
                 metrics, (row, reason) -> null);
         OutboxChangeConsumer consumer = consumer(idle, offsets);
