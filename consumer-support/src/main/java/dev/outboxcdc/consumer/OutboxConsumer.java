@@ -1,7 +1,9 @@
 package dev.outboxcdc.consumer;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.QueueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +83,8 @@ public interface OutboxConsumer extends AutoCloseable {
         private ConsumerMetrics metrics = ConsumerMetrics.NONE;
         private ConsumerStateListener stateListener = state -> { };
         private Duration maxOutageBackoff = DEFAULT_MAX_OUTAGE_BACKOFF;
+        private List<Address> addresses = List.of();
+        private QueueType queueType = QueueType.CLASSIC;
         private final List<Subscription> subscriptions = new ArrayList<>();
 
         /** Longest wait between two tries while the database does not answer, by default. */
@@ -116,6 +120,26 @@ public interface OutboxConsumer extends AutoCloseable {
         /** The events exchange, {@value OutboxAmqp#EVENTS_EXCHANGE} by default. */
         public Builder exchange(String exchange) {
             this.exchange = exchange;
+            return this;
+        }
+
+        /**
+         * The nodes of a RabbitMQ cluster: the consumer connects to the first that answers and, when its node goes
+         * away, recovers its connection on another. The connection factory still gives the credentials, virtual
+         * host and TLS. Empty (the default): the factory's host and port.
+         */
+        public Builder addresses(List<Address> nodes) {
+            this.addresses = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
+            return this;
+        }
+
+        /**
+         * The type of the queues the consumer declares (main, retry and dead-letter queues): {@link QueueType#CLASSIC}
+         * (the default) or {@link QueueType#QUORUM}, replicated over a cluster. A queue that already exists with the
+         * other type is used as it is, with a warning.
+         */
+        public Builder queueType(QueueType type) {
+            this.queueType = Objects.requireNonNull(type, "type");
             return this;
         }
 
@@ -180,8 +204,8 @@ public interface OutboxConsumer extends AutoCloseable {
                 throw new IllegalArgumentException("two subscriptions use the same queue " + queues
                         + ": give one a queue of its own with withQueue(…)");
             }
-            return new RabbitOutboxConsumer(name, transactions, connectionFactory, exchange, metrics, stateListener,
-                    maxOutageBackoff, List.copyOf(subscriptions));
+            return new RabbitOutboxConsumer(name, transactions, new Broker(connectionFactory, addresses, exchange, queueType),
+                    metrics, stateListener, maxOutageBackoff, List.copyOf(subscriptions));
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.outboxcdc.consumer;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import java.io.IOException;
@@ -38,8 +37,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
 
     private final String name;
     private final Transactions transactions;
-    private final ConnectionFactory connectionFactory;
-    private final String exchange;
+    private final Broker broker;
     private final ConsumerMetrics metrics;
     private final StateTracker state;
     private final Backoff outageBackoff;
@@ -51,13 +49,11 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private ScheduledExecutorService reopener;
     private volatile Connection connection;
 
-    RabbitOutboxConsumer(String name, Transactions transactions, ConnectionFactory connectionFactory, String exchange,
-            ConsumerMetrics metrics, ConsumerStateListener stateListener, Duration maxOutageBackoff,
-            List<Subscription> subscriptions) {
+    RabbitOutboxConsumer(String name, Transactions transactions, Broker broker, ConsumerMetrics metrics,
+            ConsumerStateListener stateListener, Duration maxOutageBackoff, List<Subscription> subscriptions) {
         this.name = name;
         this.transactions = transactions;
-        this.connectionFactory = connectionFactory;
-        this.exchange = exchange;
+        this.broker = broker;
         this.metrics = metrics;
         this.state = new StateTracker(name, stateListener);
         this.outageBackoff = new Backoff(OUTAGE_FIRST_WAIT, maxOutageBackoff);
@@ -95,11 +91,11 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             return thread;
         });
         try {
-            connection = connectionFactory.newConnection(executor, "outbox-consumer-" + name);
+            connection = broker.connect(executor, "outbox-consumer-" + name);
             watchConnection(connection);
             for (Subscription subscription : subscriptions) {
                 String queue = subscription.queueFor(name);
-                SubscriptionTopology.declare(connection, exchange, queue, subscription);
+                SubscriptionTopology.declare(connection, broker, queue, subscription);
                 for (int i = 0; i < subscription.concurrency(); i++) {
                     Worker worker = new Worker(queue, subscription);
                     worker.open();
@@ -157,7 +153,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             this.queue = queue;
             this.subscription = subscription;
             this.forwarder = new ConfirmingForwarder(connection,
-                    target -> SubscriptionTopology.redeclare(connection, queue, subscription, target), CONFIRM_TIMEOUT);
+                    target -> SubscriptionTopology.redeclare(connection, broker.queueType(), queue, subscription, target), CONFIRM_TIMEOUT);
         }
 
         void open() throws IOException {
@@ -259,7 +255,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         try {
             worker.abandon();
             if (declare) {
-                SubscriptionTopology.declare(connection, exchange, worker.queue, worker.subscription);
+                SubscriptionTopology.declare(connection, broker, worker.queue, worker.subscription);
             }
             worker.open();
             log.info("Consumer {} consumes {} again", name, worker.queue);
@@ -300,7 +296,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             }
         }
         List<String> all = subscriptionQueues().stream().flatMap(q -> q.all().stream()).toList();
-        try (Connection admin = connectionFactory.newConnection("outbox-consumer-" + name + "-admin")) {
+        try (Connection admin = broker.connect("outbox-consumer-" + name + "-admin")) {
             List<String> deleted = SubscriptionTopology.delete(admin, all);
             log.info("Consumer {} deleted its queues {}", name, deleted);
             return deleted;

@@ -1,68 +1,71 @@
 package dev.outboxcdc.consumer;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.QueueType;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Declares, idempotently, the queues of a subscription: the durable queue bound to the events
- * exchange, one retry queue per retry (a TTL of that retry's backoff, dead-lettering back into
- * the queue) and the dead-letter queue.
+ * Declares, idempotently, the queues of a subscription, of the broker's {@link QueueType}: the
+ * durable queue bound to the events exchange, one retry queue per retry (a TTL of that retry's
+ * backoff, dead-lettering back into the queue) and the dead-letter queue. A queue that exists with
+ * the other type is used as it is, with a warning: RabbitMQ cannot change a queue's type.
  */
 final class SubscriptionTopology {
 
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionTopology.class);
     private static final int PRECONDITION_FAILED = 406;
+    private static final Set<String> warnedAboutType = ConcurrentHashMap.newKeySet();
 
     private SubscriptionTopology() {
     }
 
-    static void declare(Connection connection, String exchange, String queue, Subscription subscription) throws IOException {
-        declareExchange(connection, exchange);
-        Channel channel = connection.createChannel();
+    static void declare(Connection connection, Broker broker, String queue, Subscription subscription) throws IOException {
+        declareExchange(connection, broker.exchange());
+        QueueType type = broker.queueType();
+        declareQueue(connection, type, queue, Map.of());
+        Channel channel = open(connection);
         try {
-            channel.queueDeclare(queue, true, false, false, null);
             for (String key : subscription.bindingKeys()) {
-                channel.queueBind(queue, exchange, key);
+                channel.queueBind(queue, broker.exchange(), key);
             }
-            SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
-            for (int failed = 1; failed <= queues.retries().size(); failed++) {
-                declareRetryQueue(channel, queue, failed, subscription.retry());
-            }
-            channel.queueDeclare(queues.deadLetter(), true, false, false, null);
-        } catch (IOException e) {
-            throw explain(e, queue);
         } finally {
             close(channel);
         }
+        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
+        for (int failed = 1; failed <= queues.retries().size(); failed++) {
+            declareQueue(connection, type, queues.retries().get(failed - 1), retryArguments(type, queue, failed, subscription.retry()));
+        }
+        declareQueue(connection, type, queues.deadLetter(), Map.of());
     }
 
     /**
      * Declares {@code target}, a retry queue or the dead-letter queue of {@code queue}, again: it was
      * deleted while the consumer ran.
      */
-    static void redeclare(Connection connection, String queue, Subscription subscription, String target) throws IOException {
+    static void redeclare(Connection connection, QueueType type, String queue, Subscription subscription, String target)
+            throws IOException {
         SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
-        Channel channel = connection.createChannel();
-        try {
-            int retry = queues.retries().indexOf(target);
-            if (retry >= 0) {
-                declareRetryQueue(channel, queue, retry + 1, subscription.retry());
-            } else if (target.equals(queues.deadLetter())) {
-                channel.queueDeclare(target, true, false, false, null);
-            } else {
-                throw new IllegalArgumentException(target + " is not a retry or dead-letter queue of " + queue);
-            }
-        } catch (IOException e) {
-            throw explain(e, queue);
-        } finally {
-            close(channel);
+        int retry = queues.retries().indexOf(target);
+        if (retry >= 0) {
+            declareQueue(connection, type, target, retryArguments(type, queue, retry + 1, subscription.retry()));
+        } else if (target.equals(queues.deadLetter())) {
+            declareQueue(connection, type, target, Map.of());
+        } else {
+            throw new IllegalArgumentException(target + " is not a retry or dead-letter queue of " + queue);
         }
     }
 
@@ -74,7 +77,7 @@ final class SubscriptionTopology {
     static List<String> delete(Connection connection, List<String> queues) throws IOException {
         List<String> deleted = new ArrayList<>();
         for (String queue : queues) {
-            Channel channel = connection.createChannel();
+            Channel channel = open(connection);
             try {
                 channel.queueDeclarePassive(queue);
             } catch (IOException e) {
@@ -90,25 +93,51 @@ final class SubscriptionTopology {
         return deleted;
     }
 
-    private static void declareRetryQueue(Channel channel, String queue, int failedAttempt, RetryPolicy retry)
-            throws IOException {
-        channel.queueDeclare(SubscriptionQueues.retryQueue(queue, failedAttempt), true, false, false, Map.of(
+    /**
+     * A retry queue: messages expire after the retry's backoff and are dead-lettered back into the
+     * subscription's queue. Quorum queues dead-letter at least once (RabbitMQ 3.10+), which needs
+     * {@code reject-publish} overflow; without a length limit it never refuses a copy.
+     */
+    static Map<String, Object> retryArguments(QueueType type, String queue, int failedAttempt, RetryPolicy retry) {
+        Map<String, Object> arguments = new HashMap<>(Map.of(
                 "x-message-ttl", retry.backoffAfter(failedAttempt).toMillis(),
                 "x-dead-letter-exchange", "",
                 "x-dead-letter-routing-key", queue));
+        if (type == QueueType.QUORUM) {
+            arguments.put("x-dead-letter-strategy", "at-least-once");
+            arguments.put("x-overflow", "reject-publish");
+        }
+        return arguments;
     }
 
-    private static IOException explain(IOException e, String queue) {
-        if (isPreconditionFailed(e)) {
-            return new IOException("a queue of " + queue + " exists with other arguments (a changed retry policy?):"
-                    + " delete the " + queue + ".retry.* queues (OutboxConsumer.deleteQueues() deletes them all) and"
-                    + " start again. " + e.getCause().getMessage(), e);
+    private static void declareQueue(Connection connection, QueueType type, String queue, Map<String, Object> arguments)
+            throws IOException {
+        Channel channel = open(connection);
+        try {
+            channel.queueDeclare(queue, true, false, false, type.arguments(arguments));
+            return;
+        } catch (IOException e) {
+            if (!QueueType.isTypeMismatch(replyText(e))) {
+                throw explain(e, queue);
+            }
+        } finally {
+            close(channel);
         }
-        return e;
+        Channel passive = open(connection);
+        try {
+            passive.queueDeclarePassive(queue);
+        } finally {
+            close(passive);
+        }
+        if (warnedAboutType.add(queue)) {
+            log.warn("Queue {} exists with another type than {}; using it as it is. RabbitMQ cannot change a queue's type:"
+                    + " to change it, stop the consumers, move its messages elsewhere and delete it (deleteQueues() deletes"
+                    + " all of a consumer's queues) before starting again", queue, type.value());
+        }
     }
 
     private static void declareExchange(Connection connection, String exchange) throws IOException {
-        Channel channel = connection.createChannel();
+        Channel channel = open(connection);
         try {
             channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
             return;
@@ -120,7 +149,7 @@ final class SubscriptionTopology {
             close(channel);
         }
         // Declared by someone else with other arguments: use it as it is.
-        Channel passive = connection.createChannel();
+        Channel passive = open(connection);
         try {
             passive.exchangeDeclarePassive(exchange);
         } finally {
@@ -128,10 +157,32 @@ final class SubscriptionTopology {
         }
     }
 
+    private static IOException explain(IOException e, String queue) {
+        if (isPreconditionFailed(e)) {
+            return new IOException("queue " + queue + " exists with other arguments (a changed retry policy?): delete the"
+                    + " consumer's retry queues (OutboxConsumer.deleteQueues() deletes all its queues) and start again. "
+                    + replyText(e), e);
+        }
+        return e;
+    }
+
+    private static Channel open(Connection connection) throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) {
+            throw new IOException("the connection has no free channel");
+        }
+        return channel;
+    }
+
     private static boolean isPreconditionFailed(IOException e) {
         return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                && signal.getReason() instanceof AMQP.Channel.Close close
                 && close.getReplyCode() == PRECONDITION_FAILED;
+    }
+
+    private static String replyText(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException signal
+                && signal.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText() : null;
     }
 
     private static void close(Channel channel) {
