@@ -34,6 +34,9 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
     private static final Backoff REOPEN_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private static final Duration OUTAGE_FIRST_WAIT = Duration.ofMillis(100);
+    /** How often the instances of a partitioned subscription look at each other and share the partitions again. */
+    static final Duration REBALANCE_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final Transactions transactions;
@@ -82,7 +85,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         }
         requireProcessedEventsTable();
         stopping = new CountDownLatch(1);
-        int threads = subscriptions.stream().mapToInt(Subscription::concurrency).sum();
+        int threads = subscriptions.stream().mapToInt(s -> s.partitioned() ? s.partitions() : s.concurrency()).sum();
         AtomicInteger counter = new AtomicInteger();
         executor = Executors.newFixedThreadPool(threads, r -> new Thread(r, "outbox-consumer-" + name + "-" + counter.incrementAndGet()));
         reopener = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,8 +99,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             for (Subscription subscription : subscriptions) {
                 String queue = subscription.queueFor(name);
                 SubscriptionTopology.declare(connection, broker, queue, subscription);
+                if (subscription.partitioned()) {
+                    startBalancer(queue, subscription);
+                    continue;
+                }
                 for (int i = 0; i < subscription.concurrency(); i++) {
-                    Worker worker = new Worker(queue, subscription);
+                    Worker worker = new Worker(queue, queue, subscription);
                     worker.open();
                     workers.add(worker);
                 }
@@ -108,6 +115,33 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             close();
             throw new IllegalStateException("consumer " + name + " cannot start on RabbitMQ: " + e.getMessage(), e);
         }
+    }
+
+    /** Consumes this instance's share of a partitioned subscription's partitions, rebalanced as instances come and go. */
+    private void startBalancer(String queue, Subscription subscription) {
+        java.util.Map<Integer, Worker> byPartition = new java.util.concurrent.ConcurrentHashMap<>();
+        PartitionBalancer balancer = new PartitionBalancer(name, queue, subscription.partitions(), () -> connection,
+                new PartitionBalancer.Partitions() {
+                    @Override
+                    public void acquire(int index) throws IOException {
+                        Worker worker = new Worker(queue, SubscriptionQueues.partitionQueue(queue, index), subscription);
+                        worker.open();
+                        byPartition.put(index, worker);
+                        workers.add(worker);
+                    }
+
+                    @Override
+                    public void release(int index) {
+                        Worker worker = byPartition.remove(index);
+                        if (worker != null) {
+                            workers.remove(worker);
+                            worker.release();
+                        }
+                    }
+                });
+        balancer.rebalance();
+        reopener.scheduleWithFixedDelay(balancer::rebalance, REBALANCE_INTERVAL.toMillis(), REBALANCE_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void watchConnection(Connection opened) {
@@ -140,17 +174,25 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         }
     }
 
-    /** One worker of a subscription: a consuming channel, opened again when the broker closes it. */
+    /**
+     * One worker of a subscription: a consuming channel, opened again when the broker closes it.
+     * {@code queue} names the subscription (its retry and dead-letter queues); {@code consumed} is the
+     * queue it consumes: the same, or one partition of it.
+     */
     private final class Worker {
 
         private final String queue;
+        private final String consumed;
         private final Subscription subscription;
         private final ConfirmingForwarder forwarder;
+        private final java.util.concurrent.locks.ReentrantLock handling = new java.util.concurrent.locks.ReentrantLock();
+        private volatile boolean released;
         private volatile Channel channel;
         private volatile String consumerTag;
 
-        Worker(String queue, Subscription subscription) {
+        Worker(String queue, String consumed, Subscription subscription) {
             this.queue = queue;
+            this.consumed = consumed;
             this.subscription = subscription;
             this.forwarder = new ConfirmingForwarder(connection,
                     target -> SubscriptionTopology.redeclare(connection, broker.queueType(), queue, subscription, target), CONFIRM_TIMEOUT);
@@ -179,24 +221,29 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 // A connection failure is recovered by the client, channels included; a channel the broker
                 // closed by itself (a delivery held past consumer_timeout, an error) is not.
                 if (!cause.isInitiatedByApplication() && !cause.isHardError() && opened == channel) {
-                    log.warn("Consumer {}: the broker closed a channel of {}; opening it again: {}", name, queue,
+                    log.warn("Consumer {}: the broker closed a channel of {}; opening it again: {}", name, consumed,
                             cause.getMessage());
                     scheduleReopen(this, 1, false);
                 }
             });
             channel = opened;
-            consumerTag = opened.basicConsume(queue, false, new com.rabbitmq.client.DefaultConsumer(opened) {
+            consumerTag = opened.basicConsume(consumed, false, new com.rabbitmq.client.DefaultConsumer(opened) {
                 @Override
                 public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) {
                     inFlight.incrementAndGet();
+                    handling.lock();
                     try {
+                        if (released) {
+                            return; // given up: closing the channel requeues it, in order, for the next instance
+                        }
                         processor.process(new com.rabbitmq.client.Delivery(envelope, properties, body));
                     } catch (IOException | RuntimeException e) {
                         // The ack or nack could not be sent: the broker redelivers the message, and the
                         // processed_events record makes the redelivery a skipped duplicate if it committed.
-                        log.warn("Consumer {} could not settle a delivery of {}: {}", name, queue, e.getMessage());
+                        log.warn("Consumer {} could not settle a delivery of {}: {}", name, consumed, e.getMessage());
                     } finally {
+                        handling.unlock();
                         inFlight.decrementAndGet();
                     }
                 }
@@ -204,10 +251,33 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 @Override
                 public void handleCancel(String tag) {
                     log.warn("Consumer {}: the broker cancelled consuming {} (the queue was deleted?); declaring it"
-                            + " again and consuming anew", name, queue);
+                            + " again and consuming anew", name, consumed);
                     scheduleReopen(Worker.this, 1, true);
                 }
             });
+        }
+
+        /**
+         * Stops consuming for good, for another instance to take over: waits for the delivery being handled, then
+         * closes the channel, which requeues the deliveries not handled yet in their order before the single-active
+         * consumer moves on.
+         */
+        void release() {
+            released = true;
+            boolean locked = false;
+            try {
+                locked = handling.tryLock(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                abandon();
+                forwarder.close();
+            } finally {
+                if (locked) {
+                    handling.unlock();
+                }
+            }
         }
 
         void cancel() {
@@ -249,7 +319,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     }
 
     private void reopen(Worker worker, int attempt, boolean declare) {
-        if (stopping.getCount() == 0) {
+        if (stopping.getCount() == 0 || worker.released) {
             return;
         }
         try {
@@ -258,7 +328,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 SubscriptionTopology.declare(connection, broker, worker.queue, worker.subscription);
             }
             worker.open();
-            log.info("Consumer {} consumes {} again", name, worker.queue);
+            log.info("Consumer {} consumes {} again", name, worker.consumed);
         } catch (IOException | RuntimeException e) {
             log.warn("Consumer {} could not consume {} again (try {}), retrying: {}", name, worker.queue, attempt, e.getMessage());
             scheduleReopen(worker, attempt + 1, declare);

@@ -12,15 +12,25 @@ import java.util.Objects;
  * <p>With concurrency 1 the queue's events are handled one at a time in queue order (an event
  * that is retried goes back behind the ones that arrived after it).
  *
+ * <p>{@link #withPartitions(int) Partitioned}, the events are spread by their {@code aggregate_id}
+ * header over N queues {@code <queue>.partition.<i>} (a consistent-hash exchange {@code <queue>.partitions}
+ * bound to the events exchange), each with a single active consumer: the running instances of the
+ * consumer share the partitions between them, each partition handled by one worker of one instance,
+ * so the events of one aggregate are handled in commit order while several instances work in parallel.
+ *
  * @param queue       the queue name, or null for {@code <consumer>.<first binding key>}
  * @param bindingKeys topic binding keys, at least one
  * @param handler     the handler
  * @param retry       the retry policy
  * @param prefetch    unacknowledged deliveries per worker
- * @param concurrency workers (channels) consuming the queue
+ * @param concurrency workers (channels) consuming the queue; 1 when partitioned
+ * @param partitions  partition queues, or 1 for one queue
  */
 public record Subscription(String queue, List<String> bindingKeys, EventHandler handler, RetryPolicy retry, int prefetch,
-        int concurrency) {
+        int concurrency, int partitions) {
+
+    /** The most partitions of one subscription. */
+    public static final int MAX_PARTITIONS = 64;
 
     /** Validates the subscription. */
     public Subscription {
@@ -36,6 +46,25 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
         if (concurrency < 1 || concurrency > 64) {
             throw new IllegalArgumentException("concurrency must be between 1 and 64, was " + concurrency);
         }
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be between 1 and " + MAX_PARTITIONS + ", was " + partitions);
+        }
+        if (partitions > 1 && concurrency > 1) {
+            throw new IllegalArgumentException("a partitioned subscription handles each partition with one worker, to keep"
+                    + " each aggregate's order: scale it with more partitions and instances, not withConcurrency("
+                    + concurrency + ")");
+        }
+    }
+
+    /** A subscription with one queue (not partitioned). */
+    public Subscription(String queue, List<String> bindingKeys, EventHandler handler, RetryPolicy retry, int prefetch,
+            int concurrency) {
+        this(queue, bindingKeys, handler, retry, prefetch, concurrency, 1);
+    }
+
+    /** Whether the events are spread over several partition queues. */
+    public boolean partitioned() {
+        return partitions > 1;
     }
 
     /** A subscription to {@code bindingKeys} with one worker, prefetch 10 and the default retry policy. */
@@ -45,12 +74,12 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
 
     /** A copy consuming the queue {@code name}. */
     public Subscription withQueue(String name) {
-        return new Subscription(name, bindingKeys, handler, retry, prefetch, concurrency);
+        return new Subscription(name, bindingKeys, handler, retry, prefetch, concurrency, partitions);
     }
 
     /** A copy with this retry policy. */
     public Subscription withRetry(RetryPolicy policy) {
-        return new Subscription(queue, bindingKeys, handler, policy, prefetch, concurrency);
+        return new Subscription(queue, bindingKeys, handler, policy, prefetch, concurrency, partitions);
     }
 
     /**
@@ -58,12 +87,22 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
      * handles the queue's events in parallel, without an order between them.
      */
     public Subscription withConcurrency(int workers) {
-        return new Subscription(queue, bindingKeys, handler, retry, prefetch, workers);
+        return new Subscription(queue, bindingKeys, handler, retry, prefetch, workers, partitions);
     }
 
     /** A copy with {@code unacked} unacknowledged deliveries per worker, 1-65535. */
     public Subscription withPrefetch(int unacked) {
-        return new Subscription(queue, bindingKeys, handler, retry, unacked, concurrency);
+        return new Subscription(queue, bindingKeys, handler, retry, unacked, concurrency, partitions);
+    }
+
+    /**
+     * A copy whose events are spread over {@code count} partition queues by {@code aggregate_id} (2-64; 1 for one
+     * queue), each consumed by one worker of one running instance at a time. Events without an {@code aggregate_id}
+     * all hash alike, so they go to one partition and are handled in order there. Choose more partitions than you
+     * will run instances: an instance handles several partitions, never part of one.
+     */
+    public Subscription withPartitions(int count) {
+        return new Subscription(queue, bindingKeys, handler, retry, prefetch, concurrency, count);
     }
 
     /**
@@ -84,6 +123,6 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
 
     /** The queues this subscription declares for {@code consumer}: main, retries, dead-letter. */
     public SubscriptionQueues queuesFor(String consumer) {
-        return SubscriptionQueues.of(queueFor(consumer), retry);
+        return SubscriptionQueues.of(queueFor(consumer), retry, partitions);
     }
 }

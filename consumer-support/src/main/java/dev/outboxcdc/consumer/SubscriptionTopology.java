@@ -28,6 +28,7 @@ final class SubscriptionTopology {
 
     private static final Logger log = LoggerFactory.getLogger(SubscriptionTopology.class);
     private static final int PRECONDITION_FAILED = 406;
+    private static final String CONSISTENT_HASH = "x-consistent-hash";
     private static final Set<String> warnedAboutType = ConcurrentHashMap.newKeySet();
 
     private SubscriptionTopology() {
@@ -36,20 +37,57 @@ final class SubscriptionTopology {
     static void declare(Connection connection, Broker broker, String queue, Subscription subscription) throws IOException {
         declareExchange(connection, broker.exchange());
         QueueType type = broker.queueType();
-        declareQueue(connection, type, queue, Map.of());
+        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry(), subscription.partitions());
+        if (subscription.partitioned()) {
+            declarePartitions(connection, broker, queues, subscription);
+        } else {
+            declareQueue(connection, type, queue, Map.of());
+            Channel channel = open(connection);
+            try {
+                for (String key : subscription.bindingKeys()) {
+                    channel.queueBind(queue, broker.exchange(), key);
+                }
+            } finally {
+                close(channel);
+            }
+        }
+        for (int failed = 1; failed <= queues.retries().size(); failed++) {
+            declareQueue(connection, type, queues.retries().get(failed - 1), retryArguments(type, queue, failed, subscription));
+        }
+        declareQueue(connection, type, queues.deadLetter(), Map.of());
+    }
+
+    /**
+     * The consistent-hash exchange on {@code aggregate_id}, bound to the events exchange with the
+     * subscription's keys, and the partition queues bound to it with equal weights, each with a
+     * single active consumer.
+     */
+    private static void declarePartitions(Connection connection, Broker broker, SubscriptionQueues queues,
+            Subscription subscription) throws IOException {
+        String exchange = SubscriptionQueues.partitionExchange(queues.main());
         Channel channel = open(connection);
         try {
+            channel.exchangeDeclare(exchange, CONSISTENT_HASH, true, false, Map.of("hash-header", OutboxAmqp.HEADER_AGGREGATE_ID));
+        } catch (IOException e) {
+            throw new IOException("cannot declare the consistent-hash exchange " + exchange + " of a partitioned subscription:"
+                    + " enable RabbitMQ's plugin (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange). " + replyText(e), e);
+        } finally {
+            close(channel);
+        }
+        for (String partition : queues.partitions()) {
+            declareQueue(connection, broker.queueType(), partition, Map.of("x-single-active-consumer", true));
+        }
+        channel = open(connection);
+        try {
+            for (String partition : queues.partitions()) {
+                channel.queueBind(partition, exchange, "1");
+            }
             for (String key : subscription.bindingKeys()) {
-                channel.queueBind(queue, broker.exchange(), key);
+                channel.exchangeBind(exchange, broker.exchange(), key);
             }
         } finally {
             close(channel);
         }
-        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
-        for (int failed = 1; failed <= queues.retries().size(); failed++) {
-            declareQueue(connection, type, queues.retries().get(failed - 1), retryArguments(type, queue, failed, subscription.retry()));
-        }
-        declareQueue(connection, type, queues.deadLetter(), Map.of());
     }
 
     /**
@@ -58,10 +96,10 @@ final class SubscriptionTopology {
      */
     static void redeclare(Connection connection, QueueType type, String queue, Subscription subscription, String target)
             throws IOException {
-        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry());
+        SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry(), subscription.partitions());
         int retry = queues.retries().indexOf(target);
         if (retry >= 0) {
-            declareQueue(connection, type, target, retryArguments(type, queue, retry + 1, subscription.retry()));
+            declareQueue(connection, type, target, retryArguments(type, queue, retry + 1, subscription));
         } else if (target.equals(queues.deadLetter())) {
             declareQueue(connection, type, target, Map.of());
         } else {
@@ -95,14 +133,20 @@ final class SubscriptionTopology {
 
     /**
      * A retry queue: messages expire after the retry's backoff and are dead-lettered back into the
-     * subscription's queue. Quorum queues dead-letter at least once (RabbitMQ 3.10+), which needs
-     * {@code reject-publish} overflow; without a length limit it never refuses a copy.
+     * subscription's queue (a partitioned subscription's: into its consistent-hash exchange, which
+     * routes them to their aggregate's partition again). Quorum queues dead-letter at least once
+     * (RabbitMQ 3.10+), which needs {@code reject-publish} overflow; without a length limit it never
+     * refuses a copy.
      */
-    static Map<String, Object> retryArguments(QueueType type, String queue, int failedAttempt, RetryPolicy retry) {
-        Map<String, Object> arguments = new HashMap<>(Map.of(
-                "x-message-ttl", retry.backoffAfter(failedAttempt).toMillis(),
-                "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", queue));
+    static Map<String, Object> retryArguments(QueueType type, String queue, int failedAttempt, Subscription subscription) {
+        Map<String, Object> arguments = new HashMap<>();
+        arguments.put("x-message-ttl", subscription.retry().backoffAfter(failedAttempt).toMillis());
+        if (subscription.partitioned()) {
+            arguments.put("x-dead-letter-exchange", SubscriptionQueues.partitionExchange(queue));
+        } else {
+            arguments.put("x-dead-letter-exchange", "");
+            arguments.put("x-dead-letter-routing-key", queue);
+        }
         if (type == QueueType.QUORUM) {
             arguments.put("x-dead-letter-strategy", "at-least-once");
             arguments.put("x-overflow", "reject-publish");

@@ -51,7 +51,8 @@ class QueueTypeIT {
         assertIsQuorum(queues.deadLetter(), Map.of());
         for (int failed = 1; failed <= queues.retries().size(); failed++) {
             assertIsQuorum(queues.retries().get(failed - 1),
-                    SubscriptionTopology.retryArguments(QueueType.QUORUM, queues.main(), failed, FAST_RETRY));
+                    SubscriptionTopology.retryArguments(QueueType.QUORUM, queues.main(), failed,
+                            Subscription.to((event, connection) -> { }, "employee.created").withRetry(FAST_RETRY)));
         }
     }
 

@@ -1,0 +1,112 @@
+package dev.outboxcdc.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import dev.outboxcdc.envelope.EnvelopeCodec;
+import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.testsupport.UniqueNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Four consumer processes share four partitions of one subscription; one is killed mid-stream:
+ * its partitions move to the others, and every aggregate's events still have one effect each, in
+ * commit order.
+ */
+class PartitionedConsumersIT {
+
+    static final int PARTITIONS = 4;
+    static final int AGGREGATES = 40;
+    static final int EVENTS_PER_AGGREGATE = 100;
+
+    private final ConsumerFixture fixture = new ConsumerFixture();
+    private final String name = UniqueNames.of("ledger");
+    private final List<Process> instances = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        instances.forEach(Process::destroyForcibly);
+        fixture.close();
+        OutboxConsumer queues = fixture.builder(name)
+                .subscribe(Subscription.to((event, connection) -> { }, "ledger.#").withPartitions(PARTITIONS)).build();
+        queues.deleteQueues();
+        fixture.rabbit.deleteExchange(SubscriptionQueues.partitionExchange(queues.queues().get(0)));
+    }
+
+    @Test
+    void eachAggregateIsHandledInOrderOnceWhileAnInstanceIsKilled() throws Exception {
+        fixture.db.execute("CREATE TABLE applied (id bigserial PRIMARY KEY, aggregate text NOT NULL, seq int NOT NULL,"
+                + " event_id uuid NOT NULL, instance bigint NOT NULL)");
+        for (int i = 0; i < PARTITIONS; i++) {
+            instances.add(startInstance());
+        }
+        String firstPartition = SubscriptionQueues.partitionQueue(name + ".ledger.#", 0);
+        Awaitility.await("the instances declared the partitions").atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.rabbit.messageCount(firstPartition) >= 0);
+
+        int total = AGGREGATES * EVENTS_PER_AGGREGATE;
+        publishInterleaved(0, EVENTS_PER_AGGREGATE / 2);
+        Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> applied() >= total / 4);
+        Process killed = instances.get(1);
+        killed.destroyForcibly().waitFor();
+        long appliedByKilled = fixture.db.queryLong("SELECT count(*) FROM applied WHERE instance = " + killed.pid());
+        publishInterleaved(EVENTS_PER_AGGREGATE / 2, EVENTS_PER_AGGREGATE);
+
+        Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> applied() == total);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM applied")).isEqualTo(total);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY aggregate ORDER BY id)"
+                + " AS previous FROM applied) handled WHERE previous IS NOT NULL AND seq <> previous + 1"))
+                .as("events of one aggregate handled out of commit order").isZero();
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE seq = 0")).isEqualTo(AGGREGATES);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT instance) FROM applied")).as("the instances shared the work")
+                .isEqualTo(PARTITIONS);
+        assertThat(appliedByKilled).as("the killed instance had partitions before").isPositive();
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE instance = " + killed.pid()))
+                .isEqualTo(appliedByKilled);
+    }
+
+    private long applied() {
+        return fixture.db.queryLong("SELECT count(*) FROM applied");
+    }
+
+    /** Publishes events {@code from} to {@code to} (exclusive) of every aggregate, aggregates interleaved, as the relay would. */
+    private void publishInterleaved(int from, int to) {
+        fixture.rabbit.withChannel(channel -> {
+            channel.confirmSelect();
+            for (int seq = from; seq < to; seq++) {
+                for (int aggregate = 0; aggregate < AGGREGATES; aggregate++) {
+                    UUID eventId = UUID.randomUUID();
+                    byte[] body = EnvelopeCodec.write(eventId.toString(), "ledger.entry", Instant.now().toString(),
+                            "{\"aggregate\":\"account-" + aggregate + "\",\"seq\":" + seq + "}");
+                    channel.basicPublish(fixture.exchange, "ledger.entry", true, new AMQP.BasicProperties.Builder()
+                            .messageId(eventId.toString()).deliveryMode(OutboxAmqp.PERSISTENT)
+                            .headers(Map.of(OutboxAmqp.HEADER_AGGREGATE_ID, "account-" + aggregate)).build(), body);
+                }
+            }
+            try {
+                channel.waitForConfirmsOrDie(60_000);
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException("events not confirmed", e);
+            }
+        });
+    }
+
+    private Process startInstance() throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
+                "-cp", System.getProperty("java.class.path"), PartitionedConsumerMain.class.getName(),
+                fixture.db.server().jdbcUrl(fixture.db.name()), fixture.db.server().user(), fixture.db.server().password(),
+                fixture.rabbit.uri(), "-", fixture.exchange, name, String.valueOf(PARTITIONS), "classic")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", name + ".log").toFile())).start();
+    }
+}
