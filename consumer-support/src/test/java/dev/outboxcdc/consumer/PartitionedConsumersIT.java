@@ -28,6 +28,7 @@ class PartitionedConsumersIT {
     static final int PARTITIONS = 4;
     static final int AGGREGATES = 40;
     static final int EVENTS_PER_AGGREGATE = 100;
+    static final int WITHOUT_AGGREGATE = 30;
 
     private final ConsumerFixture fixture = new ConsumerFixture();
     private final String name = UniqueNames.of("ledger");
@@ -54,8 +55,9 @@ class PartitionedConsumersIT {
         Awaitility.await("the instances declared the partitions").atMost(Duration.ofSeconds(60))
                 .until(() -> fixture.rabbit.messageCount(firstPartition) >= 0);
 
-        int total = AGGREGATES * EVENTS_PER_AGGREGATE;
+        int total = AGGREGATES * EVENTS_PER_AGGREGATE + WITHOUT_AGGREGATE;
         publishInterleaved(0, EVENTS_PER_AGGREGATE / 2);
+        publishWithoutAggregate();
         Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> applied() >= total / 4);
         Process killed = instances.get(1);
         killed.destroyForcibly().waitFor();
@@ -67,12 +69,33 @@ class PartitionedConsumersIT {
         assertThat(fixture.db.queryLong("SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY aggregate ORDER BY id)"
                 + " AS previous FROM applied) handled WHERE previous IS NOT NULL AND seq <> previous + 1"))
                 .as("events of one aggregate handled out of commit order").isZero();
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE seq = 0")).isEqualTo(AGGREGATES);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE seq = 0")).isEqualTo(AGGREGATES + 1);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE aggregate = 'none'"))
+                .as("events without an aggregate id all go to one partition").isEqualTo(WITHOUT_AGGREGATE);
         assertThat(fixture.db.queryLong("SELECT count(DISTINCT instance) FROM applied")).as("the instances shared the work")
                 .isEqualTo(PARTITIONS);
         assertThat(appliedByKilled).as("the killed instance had partitions before").isPositive();
         assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE instance = " + killed.pid()))
                 .isEqualTo(appliedByKilled);
+    }
+
+    /** Events without the aggregate_id header, in one order: they share one partition and keep that order. */
+    private void publishWithoutAggregate() {
+        fixture.rabbit.withChannel(channel -> {
+            channel.confirmSelect();
+            for (int seq = 0; seq < WITHOUT_AGGREGATE; seq++) {
+                UUID eventId = UUID.randomUUID();
+                channel.basicPublish(fixture.exchange, "ledger.note", true, new AMQP.BasicProperties.Builder()
+                        .messageId(eventId.toString()).deliveryMode(OutboxAmqp.PERSISTENT).build(),
+                        EnvelopeCodec.write(eventId.toString(), "ledger.note", Instant.now().toString(),
+                                "{\"aggregate\":\"none\",\"seq\":" + seq + "}"));
+            }
+            try {
+                channel.waitForConfirmsOrDie(60_000);
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException("events not confirmed", e);
+            }
+        });
     }
 
     private long applied() {
