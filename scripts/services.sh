@@ -132,6 +132,18 @@ ensure_rabbitmq() {
     wait_for "RabbitMQ on 127.0.0.1:5672" port_open 5672
     PATH="$PATH:/usr/sbin" timeout 120 rabbitmqctl await_startup >/dev/null 2>&1 || true
   fi
+  # Partitioned subscriptions spread events with the consistent-hash exchange plugin (shipped with RabbitMQ).
+  if command -v rabbitmq-plugins >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-plugins ]; then
+    if ! PATH="$PATH:/usr/sbin" rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_consistent_hash_exchange; then
+      if is_root; then
+        say "CHANGED: enabling RabbitMQ plugin rabbitmq_consistent_hash_exchange (partitioned subscriptions use it)"
+        PATH="$PATH:/usr/sbin" rabbitmq-plugins enable rabbitmq_consistent_hash_exchange >&2 \
+          || die "could not enable rabbitmq_consistent_hash_exchange"
+      else
+        say "WARNING: plugin rabbitmq_consistent_hash_exchange is not enabled and this script is not root: the partition tests will fail (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange)"
+      fi
+    fi
+  fi
   # The fault tests break every broker connection while events flow.
   if [ -z "${OUTBOX_TEST_RABBITMQCTL:-}" ]; then
     if command -v rabbitmqctl >/dev/null 2>&1; then export OUTBOX_TEST_RABBITMQCTL="$(command -v rabbitmqctl)";
