@@ -61,4 +61,24 @@ class UnroutedIT {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aRelayAskedForQuorumQueuesKeepsTheClassicOnesThatExistAndStillRoutesToThem() {
+        RabbitEndpoint rabbit = TestServices.rabbitmq();
+        rabbit.withChannel(channel -> channel.queueDeclare("outbox.unrouted", true, false, false, java.util.Map.of(
+                "x-max-length", 1_000_000L, "x-overflow", "reject-publish", "x-queue-type", "classic")));
+        try (TestDatabase db = TestServices.postgres().createDatabase()) {
+            db.createOutboxTable();
+            RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.queue-type", "quorum");
+            rabbit.declareEventsExchange(settings.exchange());
+            try (TestQueue unrouted = rabbit.bind("outbox.unrouted", "");
+                    InProcessRelay relay = InProcessRelay.startReady(settings)) {
+                String lost = OutboxRows.insertOne(db, "nobody.listens");
+
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unrouted.messageIds().contains(lost));
+            } finally {
+                rabbit.deleteExchange(settings.exchange());
+            }
+        }
+    }
 }
