@@ -11,6 +11,18 @@ command -v mvn >/dev/null 2>&1 || { echo "test: ERROR: Maven is not installed (D
 . scripts/services.sh
 bash scripts/check-compose.sh
 
+# The *ClusterIT tests need a three-node RabbitMQ cluster next to the single node: start it for this
+# run and stop it (deleting its data) when the run ends, however it ends. OUTBOX_TEST_CLUSTER=0 skips
+# it (the *ClusterIT tests are then reported skipped); a cluster already described by
+# OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES is used as it is and left running.
+if [ "${OUTBOX_TEST_CLUSTER:-1}" != 0 ] && [ -z "${OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES:-}" ]; then
+  trap 'bash scripts/rabbitmq-cluster.sh stop || echo "test: WARNING: could not stop the RabbitMQ cluster: run scripts/rabbitmq-cluster.sh stop" >&2' EXIT
+  cluster_env=$(bash scripts/rabbitmq-cluster.sh start) \
+    || { echo "test: ERROR: could not start the RabbitMQ cluster for the *ClusterIT tests (OUTBOX_TEST_CLUSTER=0 skips them)" >&2; exit 1; }
+  eval "$cluster_env"
+fi
+
 batch=()
 [ -n "${CI:-}" ] && batch=(-B --no-transfer-progress)
-exec mvn "${batch[@]}" verify "$@"
+# Not exec: the trap above stops the cluster after Maven.
+mvn "${batch[@]}" verify "$@"
