@@ -25,7 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 final class ConsumerFixture implements AutoCloseable {
 
-    final RabbitEndpoint rabbit = TestServices.rabbitmq();
+    final RabbitEndpoint rabbit;
     final TestDatabase db = TestServices.postgres().createDatabase();
     final String exchange = UniqueNames.of("outbox.events.test");
     final CountingMetrics metrics = new CountingMetrics();
@@ -33,6 +33,12 @@ final class ConsumerFixture implements AutoCloseable {
     private final List<HikariDataSource> pools = new ArrayList<>();
 
     ConsumerFixture() {
+        this(TestServices.rabbitmq());
+    }
+
+    /** A world on the broker {@code rabbit} (e.g. one node of a cluster). */
+    ConsumerFixture(RabbitEndpoint rabbit) {
+        this.rabbit = rabbit;
         db.createProcessedEventsTable();
         db.execute("CREATE TABLE effects (consumer text NOT NULL, event_id uuid NOT NULL, note text)");
         rabbit.declareEventsExchange(exchange);

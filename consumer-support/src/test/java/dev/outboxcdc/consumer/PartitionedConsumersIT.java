@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.QueueType;
+import dev.outboxcdc.testsupport.RabbitEndpoint;
+import dev.outboxcdc.testsupport.TestServices;
 import dev.outboxcdc.testsupport.UniqueNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +33,30 @@ class PartitionedConsumersIT {
     static final int EVENTS_PER_AGGREGATE = 100;
     static final int WITHOUT_AGGREGATE = 30;
 
-    private final ConsumerFixture fixture = new ConsumerFixture();
+    private final ConsumerFixture fixture = new ConsumerFixture(broker());
     private final String name = UniqueNames.of("ledger");
     private final List<Process> instances = new ArrayList<>();
+
+    /** The broker the instances and the test use. */
+    RabbitEndpoint broker() {
+        return TestServices.rabbitmq();
+    }
+
+    /** The instances' address list, or "-" for the broker's URI alone. */
+    String addresses() {
+        return "-";
+    }
+
+    /** The queue type the instances declare. */
+    QueueType queueType() {
+        return QueueType.CLASSIC;
+    }
 
     @AfterEach
     void cleanUp() {
         instances.forEach(Process::destroyForcibly);
         fixture.close();
-        OutboxConsumer queues = fixture.builder(name)
+        OutboxConsumer queues = fixture.builder(name).queueType(queueType())
                 .subscribe(Subscription.to((event, connection) -> { }, "ledger.#").withPartitions(PARTITIONS)).build();
         queues.deleteQueues();
         fixture.rabbit.deleteExchange(SubscriptionQueues.partitionExchange(queues.queues().get(0)));
@@ -128,7 +146,7 @@ class PartitionedConsumersIT {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
                 "-cp", System.getProperty("java.class.path"), PartitionedConsumerMain.class.getName(),
                 fixture.db.server().jdbcUrl(fixture.db.name()), fixture.db.server().user(), fixture.db.server().password(),
-                fixture.rabbit.uri(), "-", fixture.exchange, name, String.valueOf(PARTITIONS), "classic")
+                fixture.rabbit.uri(), addresses(), fixture.exchange, name, String.valueOf(PARTITIONS), queueType().value())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", name + ".log").toFile())).start();
     }
