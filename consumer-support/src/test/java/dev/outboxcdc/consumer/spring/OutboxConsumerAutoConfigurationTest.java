@@ -1,0 +1,153 @@
+package dev.outboxcdc.consumer.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.outboxcdc.consumer.ConsumerMetrics;
+import dev.outboxcdc.consumer.OutboxConsumer;
+import dev.outboxcdc.consumer.Transactions;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.boot.test.context.TestConfiguration;
+
+/** Which beans the auto-configuration makes, which of the application's own beans it backs off for, and its switches. */
+class OutboxConsumerAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = ConsumerContextRunners.payroll();
+
+    @Test
+    void makesTheConsumerItsLifecycleTransactionsAndPruner() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("payroll.employee.created");
+            assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class);
+            assertThat(context.getBean(Transactions.class)).isInstanceOf(SpringTransactions.class);
+            assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup()).isFalse();
+            assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isFalse();
+        });
+    }
+
+    @Test
+    void theApplicationsOwnBeansWin() {
+        runner.withUserConfiguration(OwnBeans.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(OutboxConsumer.class)).isSameAs(context.getBean("ownConsumer"));
+            assertThat(context.getBean(Transactions.class)).isSameAs(context.getBean("ownTransactions"));
+            assertThat(context.getBean(ConsumerMetrics.class)).isSameAs(context.getBean("ownMetrics"));
+            assertThat(context.getBean(ProcessedEventsPruner.class)).isSameAs(context.getBean("ownPruner"));
+            assertThat(context.getBean(OutboxConsumerLifecycle.class)).isSameAs(context.getBean("ownLifecycle"));
+        });
+    }
+
+    @Test
+    void theAutoConfiguredLifecycleStartsAndStopsTheApplicationsOwnConsumer() {
+        runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.auto-startup=true").run(context -> {
+            StubOutboxConsumer consumer = context.getBean(StubOutboxConsumer.class);
+            assertThat(consumer.starts).isEqualTo(1);
+            assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isTrue();
+            context.close();
+            assertThat(consumer.closes).isPositive();
+        });
+    }
+
+    @Test
+    void enabledFalseSwitchesEverythingOff() {
+        runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumerLifecycle.class)
+                    .doesNotHaveBean(Transactions.class).doesNotHaveBean(ProcessedEventsPruner.class)
+                    .doesNotHaveBean(ConsumerMetrics.class).doesNotHaveBean(OutboxConsumerProperties.class);
+            assertThat(context.getBeansOfType(OutboxConsumer.class)).as("only the application's own").hasSize(1);
+        });
+        runner.withPropertyValues("outbox.consumer.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumer.class));
+    }
+
+    @Test
+    void aConsumerWithoutANameFailsTheStartSayingWhatToSet() {
+        runner.withPropertyValues("outbox.consumer.name=").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootMessage(context)).contains("Set outbox.consumer.name (or spring.application.name)");
+        });
+    }
+
+    @Test
+    void theNameDefaultsToTheApplicationName() {
+        runner.withPropertyValues("outbox.consumer.name=", "spring.application.name=accounting")
+                .run(context -> assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("accounting.employee.created"));
+    }
+
+    @Test
+    void badPropertiesFailTheStartNamingTheProperty() {
+        runner.withPropertyValues("outbox.consumer.max-outage-backoff=10ms")
+                .run(context -> assertThat(rootMessage(context)).contains("outbox.consumer.max-outage-backoff"));
+        runner.withPropertyValues("outbox.consumer.exchange= ")
+                .run(context -> assertThat(rootMessage(context)).contains("outbox.consumer.exchange must not be blank"));
+    }
+
+    @Test
+    void propertiesHaveTheDocumentedDefaults() {
+        OutboxConsumerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("outbox.consumer", OutboxConsumerProperties.class);
+
+        assertThat(properties.enabled()).isTrue();
+        assertThat(properties.autoStartup()).isTrue();
+        assertThat(properties.name()).isNull();
+        assertThat(properties.exchange()).isEqualTo("outbox.events");
+        assertThat(properties.maxOutageBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(properties.retention()).isEqualTo(Duration.ofDays(14));
+        assertThat(properties.pruneInterval()).isEqualTo(Duration.ofHours(1));
+    }
+
+    private static String rootMessage(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        Throwable failure = context.getStartupFailure();
+        while (failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        return failure.getMessage();
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class OwnConsumer {
+        @Bean
+        StubOutboxConsumer ownConsumer() {
+            return new StubOutboxConsumer();
+        }
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class OwnBeans {
+
+        @Bean
+        StubOutboxConsumer ownConsumer() {
+            return new StubOutboxConsumer();
+        }
+
+        @Bean
+        Transactions ownTransactions() {
+            return Transactions.jdbc(new RecordingDataSource().dataSource());
+        }
+
+        @Bean
+        ConsumerMetrics ownMetrics() {
+            return new ConsumerMetrics() {
+            };
+        }
+
+        @Bean(destroyMethod = "close")
+        ProcessedEventsPruner ownPruner(DataSource dataSource) {
+            return new ProcessedEventsPruner(dataSource, Duration.ofDays(1), Duration.ofDays(1));
+        }
+
+        @Bean
+        OutboxConsumerLifecycle ownLifecycle(StubOutboxConsumer consumer) {
+            return new OutboxConsumerLifecycle(consumer, false);
+        }
+    }
+}
