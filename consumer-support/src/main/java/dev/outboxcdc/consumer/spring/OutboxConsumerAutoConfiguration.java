@@ -16,8 +16,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -26,12 +29,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Starts an {@link OutboxConsumer} for the application's {@link Subscription} beans: each event's handler runs
- * in a Spring transaction on the application's {@link DataSource}, with the processed_events record.
+ * in a Spring transaction on the application's {@link DataSource}, with the processed_events record. The
+ * broker connection comes from {@code spring.rabbitmq.*} unless {@code outbox.consumer.rabbitmq-uri} is set.
  * Counts into Micrometer when a {@link MeterRegistry} exists; prunes processed_events periodically.
  * Every bean backs off when the application defines its own; {@code outbox.consumer.enabled=false} switches
  * all of it off.
  */
-@AutoConfiguration(after = {DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class},
+@AutoConfiguration(after = {DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class, SslAutoConfiguration.class},
         afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({DataSourceUtils.class, ConnectionFactory.class})
 @ConditionalOnBooleanProperty(name = "outbox.consumer.enabled", matchIfMissing = true)
@@ -39,6 +43,14 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnBean(Subscription.class)
 @EnableConfigurationProperties(OutboxConsumerProperties.class)
 public class OutboxConsumerAutoConfiguration {
+
+    /** The broker connection: {@code outbox.consumer.rabbitmq-uri}, else {@code spring.rabbitmq.*}. */
+    @Bean
+    @ConditionalOnMissingBean(ConnectionFactory.class)
+    ConnectionFactory outboxConsumerConnectionFactory(OutboxConsumerProperties properties, Environment environment,
+            ObjectProvider<SslBundles> sslBundles) {
+        return ConsumerConnectionFactories.create(properties, Binder.get(environment), sslBundles.getIfAvailable());
+    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -49,17 +61,12 @@ public class OutboxConsumerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     OutboxConsumer outboxConsumer(OutboxConsumerProperties properties, Environment environment, Transactions transactions,
-            ObjectProvider<Subscription> subscriptions, ObjectProvider<ConsumerMetrics> metrics) {
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(properties.rabbitmqUri());
-        } catch (Exception e) {
-            throw new IllegalStateException("outbox.consumer.rabbitmq-uri is not a valid AMQP URI: " + e.getMessage(), e);
-        }
+            ConnectionFactory connectionFactory, ObjectProvider<Subscription> subscriptions,
+            ObjectProvider<ConsumerMetrics> metrics) {
         OutboxConsumer.Builder builder = OutboxConsumer.builder()
                 .name(consumerName(properties, environment))
                 .transactions(transactions)
-                .connectionFactory(factory)
+                .connectionFactory(connectionFactory)
                 .exchange(properties.exchange())
                 .maxOutageBackoff(properties.maxOutageBackoff())
                 .metrics(metrics.getIfAvailable(() -> ConsumerMetrics.NONE));

@@ -4,6 +4,7 @@ import dev.outboxcdc.consumer.Subscription;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -25,7 +26,7 @@ final class ConsumerContextRunners {
     /** {@link #payroll()} on {@code dataSource}. */
     static ApplicationContextRunner payroll(Supplier<DataSource> dataSource) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OutboxConsumerAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(OutboxConsumerAutoConfiguration.class, SslAutoConfiguration.class))
                 .withBean("dataSource", DataSource.class, dataSource)
                 .withUserConfiguration(PayrollApplication.class)
                 .withPropertyValues("outbox.consumer.name=payroll", "outbox.consumer.auto-startup=false");

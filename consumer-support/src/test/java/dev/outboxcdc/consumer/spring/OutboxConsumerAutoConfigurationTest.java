@@ -2,6 +2,7 @@ package dev.outboxcdc.consumer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.consumer.ConsumerMetrics;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.Transactions;
@@ -22,11 +23,12 @@ class OutboxConsumerAutoConfigurationTest {
     private final ApplicationContextRunner runner = ConsumerContextRunners.payroll();
 
     @Test
-    void makesTheConsumerItsLifecycleTransactionsAndPruner() {
+    void makesTheConsumerItsLifecycleConnectionTransactionsAndPruner() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("payroll.employee.created");
-            assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class);
+            assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class)
+                    .hasBean("outboxConsumerConnectionFactory");
             assertThat(context.getBean(Transactions.class)).isInstanceOf(SpringTransactions.class);
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup()).isFalse();
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isFalse();
@@ -60,7 +62,8 @@ class OutboxConsumerAutoConfigurationTest {
     void enabledFalseSwitchesEverythingOff() {
         runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.enabled=false").run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumerLifecycle.class)
-                    .doesNotHaveBean(Transactions.class).doesNotHaveBean(ProcessedEventsPruner.class)
+                    .doesNotHaveBean(ConnectionFactory.class).doesNotHaveBean(Transactions.class)
+                    .doesNotHaveBean(ProcessedEventsPruner.class)
                     .doesNotHaveBean(ConsumerMetrics.class).doesNotHaveBean(OutboxConsumerProperties.class);
             assertThat(context.getBeansOfType(OutboxConsumer.class)).as("only the application's own").hasSize(1);
         });
@@ -98,10 +101,21 @@ class OutboxConsumerAutoConfigurationTest {
         assertThat(properties.enabled()).isTrue();
         assertThat(properties.autoStartup()).isTrue();
         assertThat(properties.name()).isNull();
+        assertThat(properties.rabbitmqUri()).isNull();
+        assertThat(properties.sslBundle()).isNull();
         assertThat(properties.exchange()).isEqualTo("outbox.events");
         assertThat(properties.maxOutageBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.retention()).isEqualTo(Duration.ofDays(14));
         assertThat(properties.pruneInterval()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void propertiesNeverPrintThePassword() {
+        OutboxConsumerProperties properties = new Binder(new MapConfigurationPropertySource(
+                Map.of("outbox.consumer.rabbitmq-uri", "amqp://payroll:s3cr3t-pw@mq/%2F")))
+                .bindOrCreate("outbox.consumer", OutboxConsumerProperties.class);
+
+        assertThat(properties.toString()).contains("amqp://payroll:****@mq/%2F").doesNotContain("s3cr3t-pw");
     }
 
     private static String rootMessage(AssertableApplicationContext context) {
