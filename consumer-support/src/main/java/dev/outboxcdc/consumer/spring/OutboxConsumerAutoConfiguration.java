@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +32,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Starts an {@link OutboxConsumer} for the application's {@link Subscription} beans: each event's handler runs
  * in a Spring transaction on the application's {@link DataSource}, with the processed_events record. The
  * broker connection comes from {@code spring.rabbitmq.*} unless {@code outbox.consumer.rabbitmq-uri} is set.
- * Counts into Micrometer when a {@link MeterRegistry} exists; prunes processed_events periodically.
+ * Counts into Micrometer when a {@link MeterRegistry} exists; prunes processed_events periodically; creates it
+ * at start-up with {@code outbox.consumer.initialize-schema=true}.
  * Every bean backs off when the application defines its own; {@code outbox.consumer.enabled=false} switches
  * all of it off.
  */
@@ -60,6 +62,7 @@ public class OutboxConsumerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     OutboxConsumer outboxConsumer(OutboxConsumerProperties properties, Environment environment, Transactions transactions,
             ConnectionFactory connectionFactory, ObjectProvider<Subscription> subscriptions,
             ObjectProvider<ConsumerMetrics> metrics) {
@@ -84,6 +87,13 @@ public class OutboxConsumerAutoConfiguration {
     @ConditionalOnMissingBean
     ProcessedEventsPruner processedEventsPruner(DataSource dataSource, OutboxConsumerProperties properties) {
         return new ProcessedEventsPruner(dataSource, properties.retention(), properties.pruneInterval());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("outbox.consumer.initialize-schema")
+    ProcessedEventsSchemaInitializer processedEventsSchemaInitializer(DataSource dataSource) {
+        return new ProcessedEventsSchemaInitializer(dataSource);
     }
 
     /** The consumer's name: {@code outbox.consumer.name}, else {@code spring.application.name}. */

@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         for an {@code amqps://} {@code rabbitmq-uri}; without it the JVM trust store is used
  * @param exchange         the events exchange (default {@value OutboxAmqp#EVENTS_EXCHANGE})
  * @param autoStartup      whether the consumer starts with the application context (default true)
+ * @param initializeSchema create {@code processed_events} (idempotent DDL shipped in consumer-support) on
+ *                         the application's DataSource at start-up (default false)
  * @param maxOutageBackoff longest wait between two tries while the database does not answer (default 5s)
  * @param retention        processed_events rows older than this are pruned (default 14d)
  * @param pruneInterval    how often to prune (default 1h)
@@ -36,6 +38,7 @@ public record OutboxConsumerProperties(
         String sslBundle,
         String exchange,
         @DefaultValue("true") boolean autoStartup,
+        boolean initializeSchema,
         Duration maxOutageBackoff,
         Duration retention,
         Duration pruneInterval) {
@@ -80,7 +83,7 @@ public record OutboxConsumerProperties(
     public String toString() {
         return "OutboxConsumerProperties[enabled=" + enabled + ", name=" + name + ", rabbitmqUri="
                 + RabbitConnections.maskUri(rabbitmqUri) + ", sslBundle=" + sslBundle + ", exchange=" + exchange
-                + ", autoStartup=" + autoStartup + ", maxOutageBackoff="
+                + ", autoStartup=" + autoStartup + ", initializeSchema=" + initializeSchema + ", maxOutageBackoff="
                 + maxOutageBackoff + ", retention=" + retention + ", pruneInterval=" + pruneInterval + "]";
     }
 

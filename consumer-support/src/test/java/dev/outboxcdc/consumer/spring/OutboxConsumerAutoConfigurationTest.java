@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.boot.test.context.TestConfiguration;
 
 /** Which beans the auto-configuration makes, which of the application's own beans it backs off for, and its switches. */
@@ -28,7 +29,7 @@ class OutboxConsumerAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("payroll.employee.created");
             assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class)
-                    .hasBean("outboxConsumerConnectionFactory");
+                    .hasBean("outboxConsumerConnectionFactory").doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
             assertThat(context.getBean(Transactions.class)).isInstanceOf(SpringTransactions.class);
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup()).isFalse();
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isFalse();
@@ -94,6 +95,27 @@ class OutboxConsumerAutoConfigurationTest {
     }
 
     @Test
+    void initializeSchemaRunsTheShippedProcessedEventsDdlOnTheApplicationsDataSource() {
+        RecordingDataSource recording = new RecordingDataSource();
+        ConsumerContextRunners.payroll(recording::dataSource).withPropertyValues("outbox.consumer.initialize-schema=true")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(ProcessedEventsSchemaInitializer.class);
+                    assertThat(recording.executed).anySatisfy(sql -> assertThat(sql).contains("CREATE TABLE IF NOT EXISTS processed_events"))
+                            .anySatisfy(sql -> assertThat(sql).contains("CREATE INDEX IF NOT EXISTS processed_events_processed_at_idx"));
+                });
+        assertThat(new DefaultResourceLoader().getResource(ProcessedEventsSchemaInitializer.SCHEMA_LOCATION).exists()).isTrue();
+    }
+
+    @Test
+    void withoutInitializeSchemaNoDdlRuns() {
+        RecordingDataSource recording = new RecordingDataSource();
+        ConsumerContextRunners.payroll(recording::dataSource).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
+            assertThat(recording.executed).isEmpty();
+        });
+    }
+
+    @Test
     void propertiesHaveTheDocumentedDefaults() {
         OutboxConsumerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("outbox.consumer", OutboxConsumerProperties.class);
@@ -104,6 +126,7 @@ class OutboxConsumerAutoConfigurationTest {
         assertThat(properties.rabbitmqUri()).isNull();
         assertThat(properties.sslBundle()).isNull();
         assertThat(properties.exchange()).isEqualTo("outbox.events");
+        assertThat(properties.initializeSchema()).isFalse();
         assertThat(properties.maxOutageBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.retention()).isEqualTo(Duration.ofDays(14));
         assertThat(properties.pruneInterval()).isEqualTo(Duration.ofHours(1));

@@ -21,7 +21,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerA
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** The auto-configured consumer starting for real on the test database and broker. */
+/** The auto-configured consumer starting for real: schema initialisation on an empty database, and a broker address list. */
 class SpringConsumerStartupIT {
 
     private final RabbitEndpoint rabbit = TestServices.rabbitmq();
@@ -37,6 +37,20 @@ class SpringConsumerStartupIT {
         rabbit.deleteQueue(name + ".employee.created.retry.2");
         rabbit.deleteExchange(exchange);
         db.close();
+    }
+
+    @Test
+    void initializeSchemaCreatesProcessedEventsInAnEmptyDatabaseBeforeTheConsumerStarts() {
+        assertThat(processedEventsTables()).isZero();
+        ApplicationContextRunner runner = consumer().withPropertyValues("outbox.consumer.initialize-schema=true");
+
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(OutboxConsumer.class).state()).isEqualTo(ConsumerState.RUNNING);
+            assertThat(processedEventsTables()).isOne();
+            assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'processed_events_processed_at_idx'")).isOne();
+        });
+        runner.run(context -> assertThat(context).as("the DDL runs again harmlessly").hasNotFailed());
     }
 
     @Test
@@ -65,6 +79,10 @@ class SpringConsumerStartupIT {
                         "spring.rabbitmq.username=" + broker.getUsername(), "spring.rabbitmq.password=" + broker.getPassword(),
                         "spring.rabbitmq.virtual-host=" + broker.getVirtualHost(),
                         "outbox.consumer.name=" + name, "outbox.consumer.exchange=" + exchange);
+    }
+
+    private long processedEventsTables() {
+        return db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_name = 'processed_events'");
     }
 
     private static int closedPort() throws IOException {
