@@ -2,14 +2,17 @@ package dev.outboxcdc.consumer.spring;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.consumer.ConsumerMetrics;
+import dev.outboxcdc.consumer.ConsumerStateListener;
 import dev.outboxcdc.consumer.MicrometerConsumerMetrics;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.Subscription;
 import dev.outboxcdc.consumer.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,10 +21,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -33,11 +38,13 @@ import org.springframework.transaction.PlatformTransactionManager;
  * in a Spring transaction on the application's {@link DataSource}, with the processed_events record. The
  * broker connection comes from {@code spring.rabbitmq.*} unless {@code outbox.consumer.rabbitmq-uri} is set.
  * Counts into Micrometer when a {@link MeterRegistry} exists; prunes processed_events periodically; creates it
- * at start-up with {@code outbox.consumer.initialize-schema=true}.
+ * at start-up with {@code outbox.consumer.initialize-schema=true}; makes the application not ready while the
+ * consumer waits for its database or broker (its Actuator health is {@link OutboxConsumerHealthAutoConfiguration}).
  * Every bean backs off when the application defines its own; {@code outbox.consumer.enabled=false} switches
  * all of it off.
  */
-@AutoConfiguration(after = {DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class, SslAutoConfiguration.class},
+@AutoConfiguration(after = {DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class, SslAutoConfiguration.class,
+    ApplicationAvailabilityAutoConfiguration.class},
         afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({DataSourceUtils.class, ConnectionFactory.class})
 @ConditionalOnBooleanProperty(name = "outbox.consumer.enabled", matchIfMissing = true)
@@ -62,17 +69,27 @@ public class OutboxConsumerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    ConsumerReadinessPublisher outboxConsumerReadiness(ApplicationEventPublisher publisher,
+            ObjectProvider<ApplicationAvailability> availability) {
+        return new ConsumerReadinessPublisher(publisher, availability.getIfAvailable());
+    }
+
+    /** Tells every {@link ConsumerStateListener} bean (readiness among them) of the consumer's state changes. */
+    @Bean
+    @ConditionalOnMissingBean
     @DependsOnDatabaseInitialization
     OutboxConsumer outboxConsumer(OutboxConsumerProperties properties, Environment environment, Transactions transactions,
             ConnectionFactory connectionFactory, ObjectProvider<Subscription> subscriptions,
-            ObjectProvider<ConsumerMetrics> metrics) {
+            ObjectProvider<ConsumerMetrics> metrics, ObjectProvider<ConsumerStateListener> stateListeners) {
+        List<ConsumerStateListener> listeners = stateListeners.orderedStream().toList();
         OutboxConsumer.Builder builder = OutboxConsumer.builder()
                 .name(consumerName(properties, environment))
                 .transactions(transactions)
                 .connectionFactory(connectionFactory)
                 .exchange(properties.exchange())
                 .maxOutageBackoff(properties.maxOutageBackoff())
-                .metrics(metrics.getIfAvailable(() -> ConsumerMetrics.NONE));
+                .metrics(metrics.getIfAvailable(() -> ConsumerMetrics.NONE))
+                .stateListener(state -> listeners.forEach(listener -> listener.changed(state)));
         subscriptions.orderedStream().forEach(builder::subscribe);
         return builder.build();
     }

@@ -4,10 +4,11 @@ import dev.outboxcdc.consumer.Subscription;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -26,7 +27,9 @@ final class ConsumerContextRunners {
     /** {@link #payroll()} on {@code dataSource}. */
     static ApplicationContextRunner payroll(Supplier<DataSource> dataSource) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OutboxConsumerAutoConfiguration.class, SslAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(OutboxConsumerAutoConfiguration.class,
+                        OutboxConsumerHealthAutoConfiguration.class, SslAutoConfiguration.class,
+                        ApplicationAvailabilityAutoConfiguration.class))
                 .withBean("dataSource", DataSource.class, dataSource)
                 .withUserConfiguration(PayrollApplication.class)
                 .withPropertyValues("outbox.consumer.name=payroll", "outbox.consumer.auto-startup=false");

@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.DefaultResourceLoader;
-import org.springframework.boot.test.context.TestConfiguration;
 
 /** Which beans the auto-configuration makes, which of the application's own beans it backs off for, and its switches. */
 class OutboxConsumerAutoConfigurationTest {
@@ -24,12 +25,13 @@ class OutboxConsumerAutoConfigurationTest {
     private final ApplicationContextRunner runner = ConsumerContextRunners.payroll();
 
     @Test
-    void makesTheConsumerItsLifecycleConnectionTransactionsAndPruner() {
+    void makesTheConsumerItsLifecycleConnectionTransactionsPrunerReadinessAndHealth() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("payroll.employee.created");
             assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class)
-                    .hasBean("outboxConsumerConnectionFactory").doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
+                    .hasSingleBean(ConsumerReadinessPublisher.class).hasBean("outboxConsumerConnectionFactory")
+                    .hasBean("outboxConsumerHealthIndicator").doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
             assertThat(context.getBean(Transactions.class)).isInstanceOf(SpringTransactions.class);
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup()).isFalse();
             assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isFalse();
@@ -45,6 +47,8 @@ class OutboxConsumerAutoConfigurationTest {
             assertThat(context.getBean(ConsumerMetrics.class)).isSameAs(context.getBean("ownMetrics"));
             assertThat(context.getBean(ProcessedEventsPruner.class)).isSameAs(context.getBean("ownPruner"));
             assertThat(context.getBean(OutboxConsumerLifecycle.class)).isSameAs(context.getBean("ownLifecycle"));
+            assertThat(context.getBean(ConsumerReadinessPublisher.class)).isSameAs(context.getBean("ownReadiness"));
+            assertThat(context.getBean("outboxConsumerHealthIndicator")).isSameAs(context.getBean(OwnBeans.class).health);
         });
     }
 
@@ -64,8 +68,9 @@ class OutboxConsumerAutoConfigurationTest {
         runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.enabled=false").run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumerLifecycle.class)
                     .doesNotHaveBean(ConnectionFactory.class).doesNotHaveBean(Transactions.class)
-                    .doesNotHaveBean(ProcessedEventsPruner.class)
-                    .doesNotHaveBean(ConsumerMetrics.class).doesNotHaveBean(OutboxConsumerProperties.class);
+                    .doesNotHaveBean(ProcessedEventsPruner.class).doesNotHaveBean(ConsumerReadinessPublisher.class)
+                    .doesNotHaveBean(ConsumerMetrics.class).doesNotHaveBean(HealthIndicator.class)
+                    .doesNotHaveBean(OutboxConsumerProperties.class);
             assertThat(context.getBeansOfType(OutboxConsumer.class)).as("only the application's own").hasSize(1);
         });
         runner.withPropertyValues("outbox.consumer.enabled=false")
@@ -160,6 +165,7 @@ class OutboxConsumerAutoConfigurationTest {
 
     @TestConfiguration(proxyBeanMethods = false)
     static class OwnBeans {
+        final OutboxConsumerHealthIndicator health = new OutboxConsumerHealthIndicator(new StubOutboxConsumer(), null);
 
         @Bean
         StubOutboxConsumer ownConsumer() {
@@ -185,6 +191,16 @@ class OutboxConsumerAutoConfigurationTest {
         @Bean
         OutboxConsumerLifecycle ownLifecycle(StubOutboxConsumer consumer) {
             return new OutboxConsumerLifecycle(consumer, false);
+        }
+
+        @Bean
+        ConsumerReadinessPublisher ownReadiness() {
+            return new ConsumerReadinessPublisher(event -> { }, null);
+        }
+
+        @Bean
+        OutboxConsumerHealthIndicator outboxConsumerHealthIndicator() {
+            return health;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.consumer.ConsumerState;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.RabbitConnections;
 import dev.outboxcdc.consumer.RetryPolicy;
@@ -22,7 +23,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,6 +80,19 @@ class SpringConsumerIT {
     private MeterRegistry registry;
     @Autowired
     private OutboxConsumer consumer;
+    @Autowired
+    private ApplicationAvailability availability;
+    @Autowired
+    @Qualifier("outboxConsumerHealthIndicator")
+    private HealthIndicator health;
+
+    @Test
+    void connectsWithSpringRabbitmqPropertiesAndIsHealthyAndReady() {
+        assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+    }
+
     @Test
     void handlesEachEventOnceWithItsJdbcTemplateWorkInTheSameTransaction() {
         UUID eventId = UUID.randomUUID();
