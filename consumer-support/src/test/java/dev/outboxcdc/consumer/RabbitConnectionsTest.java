@@ -2,15 +2,9 @@ package dev.outboxcdc.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.rabbitmq.client.ConnectionFactory;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +52,7 @@ class RabbitConnectionsTest {
     void amqpsWithTheDefaultContextRefusesACertificateTheJvmDoesNotTrust() {
         ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@localhost:" + server.port() + "/%2F");
 
-        assertHandshakeRefused(() -> connect(factory));
+        TlsTestServer.assertHandshakeRefused(factory);
         assertThat(server.handshakes()).as("a trust-all manager would have completed the handshake").isZero();
     }
 
@@ -67,8 +61,7 @@ class RabbitConnectionsTest {
         ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@localhost:" + server.port() + "/%2F",
                 TlsTestServer.trustingTestCa());
 
-        assertThatThrownBy(() -> connect(factory)).as("the test server speaks TLS, not AMQP").isNotNull();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.handshakes() == 1);
+        server.assertHandshakeCompletes(factory);
     }
 
     @Test
@@ -76,7 +69,7 @@ class RabbitConnectionsTest {
         ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@127.0.0.1:" + server.port() + "/%2F",
                 TlsTestServer.trustingTestCa());
 
-        assertHandshakeRefused(() -> connect(factory));
+        TlsTestServer.assertHandshakeRefused(factory);
         assertThat(server.handshakes()).as("the certificate names localhost, not 127.0.0.1").isZero();
     }
 
@@ -87,10 +80,9 @@ class RabbitConnectionsTest {
         ConnectionFactory untrusting = plain(server.port());
         RabbitConnections.useTls(untrusting, SSLContext.getDefault(), false);
 
-        assertHandshakeRefused(() -> connect(untrusting));
+        TlsTestServer.assertHandshakeRefused(untrusting);
         assertThat(server.handshakes()).isZero();
-        assertThatThrownBy(() -> connect(trusting)).as("the test server speaks TLS, not AMQP").isNotNull();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.handshakes() == 1);
+        server.assertHandshakeCompletes(trusting);
     }
 
     @ParameterizedTest
@@ -117,26 +109,6 @@ class RabbitConnectionsTest {
     }
 
     private static ConnectionFactory plain(int port) {
-        ConnectionFactory factory = RabbitConnections.fromUri("amqp://guest:guest@127.0.0.1:" + port + "/%2F");
-        factory.setConnectionTimeout(5_000);
-        factory.setHandshakeTimeout(5_000);
-        return factory;
-    }
-
-    private static void connect(ConnectionFactory factory) throws Exception {
-        factory.setConnectionTimeout(5_000);
-        factory.setHandshakeTimeout(5_000);
-        factory.newConnection("tls-test").close();
-    }
-
-    /** The client refused the server's certificate: an SSLHandshakeException caused by a certificate check. */
-    private static void assertHandshakeRefused(ThrowingCallable connect) {
-        Throwable thrown = catchThrowable(connect);
-        Throwable handshake = thrown;
-        while (handshake != null && !(handshake instanceof SSLHandshakeException)) {
-            handshake = handshake.getCause();
-        }
-        assertThat(handshake).as("an SSLHandshakeException in %s", thrown).isNotNull();
-        assertThat(handshake).hasRootCauseInstanceOf(GeneralSecurityException.class);
+        return RabbitConnections.fromUri("amqp://guest:guest@127.0.0.1:" + port + "/%2F");
     }
 }

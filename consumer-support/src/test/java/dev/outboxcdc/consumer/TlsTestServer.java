@@ -1,5 +1,10 @@
 package dev.outboxcdc.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -8,12 +13,15 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.Awaitility;
 
 /**
  * A TLS server on a free local port with a certificate for host name {@code localhost} only (not for
@@ -53,6 +61,30 @@ public final class TlsTestServer implements AutoCloseable {
     /** Handshakes that failed so far (the client refused the certificate, or gave up). */
     public int failures() {
         return failures.get();
+    }
+
+    /** Asserts that {@code factory} completes a TLS handshake with this server (then fails: it speaks no AMQP). */
+    public void assertHandshakeCompletes(ConnectionFactory factory) {
+        int before = handshakes();
+        assertThatThrownBy(() -> connect(factory)).as("the test server speaks TLS, not AMQP").isNotNull();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handshakes() == before + 1);
+    }
+
+    /** Asserts that {@code factory} refuses this server's certificate: an SSLHandshakeException on connecting. */
+    public static void assertHandshakeRefused(ConnectionFactory factory) {
+        Throwable thrown = catchThrowable(() -> connect(factory));
+        Throwable handshake = thrown;
+        while (handshake != null && !(handshake instanceof SSLHandshakeException)) {
+            handshake = handshake.getCause();
+        }
+        assertThat(handshake).as("an SSLHandshakeException in %s", thrown).isNotNull();
+        assertThat(handshake).hasRootCauseInstanceOf(GeneralSecurityException.class);
+    }
+
+    private static void connect(ConnectionFactory factory) throws Exception {
+        factory.setConnectionTimeout(5_000);
+        factory.setHandshakeTimeout(5_000);
+        factory.newConnection("tls-test").close();
     }
 
     /** A client context that trusts the test CA and nothing else. */

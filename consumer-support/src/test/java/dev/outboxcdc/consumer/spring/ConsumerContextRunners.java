@@ -1,5 +1,7 @@
 package dev.outboxcdc.consumer.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.outboxcdc.consumer.Subscription;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -7,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -33,6 +36,16 @@ final class ConsumerContextRunners {
                 .withBean("dataSource", DataSource.class, dataSource)
                 .withUserConfiguration(PayrollApplication.class)
                 .withPropertyValues("outbox.consumer.name=payroll", "outbox.consumer.auto-startup=false");
+    }
+
+    /** The message of the root cause of the context's start-up failure, asserting that it failed. */
+    static String rootCauseMessage(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        Throwable failure = context.getStartupFailure();
+        while (failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        return failure.getMessage();
     }
 
     /** A transaction manager and a subscription; a test configuration, so no component scan of this package picks it up. */

@@ -14,7 +14,6 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.DefaultResourceLoader;
@@ -81,7 +80,7 @@ class OutboxConsumerAutoConfigurationTest {
     void aConsumerWithoutANameFailsTheStartSayingWhatToSet() {
         runner.withPropertyValues("outbox.consumer.name=").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(rootMessage(context)).contains("Set outbox.consumer.name (or spring.application.name)");
+            assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("Set outbox.consumer.name (or spring.application.name)");
         });
     }
 
@@ -94,9 +93,9 @@ class OutboxConsumerAutoConfigurationTest {
     @Test
     void badPropertiesFailTheStartNamingTheProperty() {
         runner.withPropertyValues("outbox.consumer.max-outage-backoff=10ms")
-                .run(context -> assertThat(rootMessage(context)).contains("outbox.consumer.max-outage-backoff"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("outbox.consumer.max-outage-backoff"));
         runner.withPropertyValues("outbox.consumer.exchange= ")
-                .run(context -> assertThat(rootMessage(context)).contains("outbox.consumer.exchange must not be blank"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("outbox.consumer.exchange must not be blank"));
     }
 
     @Test
@@ -144,15 +143,6 @@ class OutboxConsumerAutoConfigurationTest {
                 .bindOrCreate("outbox.consumer", OutboxConsumerProperties.class);
 
         assertThat(properties.toString()).contains("amqp://payroll:****@mq/%2F").doesNotContain("s3cr3t-pw");
-    }
-
-    private static String rootMessage(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        Throwable failure = context.getStartupFailure();
-        while (failure.getCause() != null) {
-            failure = failure.getCause();
-        }
-        return failure.getMessage();
     }
 
     @TestConfiguration(proxyBeanMethods = false)

@@ -1,19 +1,14 @@
 package dev.outboxcdc.consumer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.RabbitConnections;
 import dev.outboxcdc.consumer.TlsTestServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLHandshakeException;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,7 +106,7 @@ class OutboxConsumerConnectionFactoryTest {
     void tlsFromSpringRabbitmqRefusesACertificateTheJvmDoesNotTrust() {
         runner.withPropertyValues("spring.rabbitmq.host=localhost", "spring.rabbitmq.port=" + tlsServer.port(),
                 "spring.rabbitmq.ssl.enabled=true").run(context -> {
-                    assertHandshakeRefused(factory(context));
+                    TlsTestServer.assertHandshakeRefused(factory(context));
                     assertThat(tlsServer.handshakes()).as("a trust-all manager would have completed it").isZero();
                 });
     }
@@ -121,20 +116,20 @@ class OutboxConsumerConnectionFactoryTest {
         ApplicationContextRunner withBundle = runner.withPropertyValues("spring.ssl.bundle.pem.broker.truststore.certificate=" + CA,
                 "spring.rabbitmq.port=" + tlsServer.port(), "spring.rabbitmq.ssl.bundle=broker");
         withBundle.withPropertyValues("spring.rabbitmq.host=127.0.0.1").run(context -> {
-            assertHandshakeRefused(factory(context));
+            TlsTestServer.assertHandshakeRefused(factory(context));
             assertThat(tlsServer.handshakes()).as("the certificate names localhost, not 127.0.0.1").isZero();
         });
-        withBundle.withPropertyValues("spring.rabbitmq.host=localhost").run(context -> assertHandshakeCompletes(factory(context)));
+        withBundle.withPropertyValues("spring.rabbitmq.host=localhost").run(context -> tlsServer.assertHandshakeCompletes(factory(context)));
     }
 
     @Test
     void verifyHostnameFalseStillVerifiesTheChain(CapturedOutput output) {
         runner.withPropertyValues("spring.ssl.bundle.pem.broker.truststore.certificate=" + CA, "spring.rabbitmq.host=127.0.0.1",
                 "spring.rabbitmq.port=" + tlsServer.port(), "spring.rabbitmq.ssl.bundle=broker",
-                "spring.rabbitmq.ssl.verify-hostname=false").run(context -> assertHandshakeCompletes(factory(context)));
+                "spring.rabbitmq.ssl.verify-hostname=false").run(context -> tlsServer.assertHandshakeCompletes(factory(context)));
         runner.withPropertyValues("spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=" + tlsServer.port(),
                 "spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.verify-hostname=false")
-                .run(context -> assertHandshakeRefused(factory(context)));
+                .run(context -> TlsTestServer.assertHandshakeRefused(factory(context)));
         assertThat(output).contains("spring.rabbitmq.ssl.verify-hostname=false");
     }
 
@@ -169,34 +164,34 @@ class OutboxConsumerConnectionFactoryTest {
         String uri = "outbox.consumer.rabbitmq-uri=amqps://guest:guest@localhost:" + tlsServer.port() + "/%2F";
         runner.withPropertyValues(uri).run(context -> {
             assertThat(factory(context).isSSL()).isTrue();
-            assertHandshakeRefused(factory(context));
+            TlsTestServer.assertHandshakeRefused(factory(context));
         });
         runner.withPropertyValues(uri, "spring.ssl.bundle.pem.broker.truststore.certificate=" + CA,
-                "outbox.consumer.ssl-bundle=broker").run(context -> assertHandshakeCompletes(factory(context)));
+                "outbox.consumer.ssl-bundle=broker").run(context -> tlsServer.assertHandshakeCompletes(factory(context)));
     }
 
     @Test
     void aBadUriFailsTheStartWithoutShowingThePassword() {
         runner.withPropertyValues("outbox.consumer.rabbitmq-uri=amqp://payroll:s3cr3t-pw@mq:port/%2F").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(rootMessage(context)).contains("outbox.consumer.rabbitmq-uri", "payroll:****@mq").doesNotContain("s3cr3t-pw");
+            assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("outbox.consumer.rabbitmq-uri", "payroll:****@mq").doesNotContain("s3cr3t-pw");
         });
         runner.withPropertyValues("spring.rabbitmq.addresses=payroll:s3cr3t-pw@mq:port").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(rootMessage(context)).contains("spring.rabbitmq.addresses").doesNotContain("s3cr3t-pw");
+            assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("spring.rabbitmq.addresses").doesNotContain("s3cr3t-pw");
         });
     }
 
     @Test
     void refusesSettingsThatWouldNotVerifyTheBrokerAndSaysWhatToSetInstead() {
         runner.withPropertyValues("spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.validate-server-certificate=false")
-                .run(context -> assertThat(rootMessage(context)).contains("never trusts any certificate", "spring.rabbitmq.ssl.bundle"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("never trusts any certificate", "spring.rabbitmq.ssl.bundle"));
         runner.withPropertyValues("spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.trust-store=classpath:x.jks")
-                .run(context -> assertThat(rootMessage(context)).contains("spring.rabbitmq.ssl.bundle=<name>"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("spring.rabbitmq.ssl.bundle=<name>"));
         runner.withPropertyValues("spring.rabbitmq.ssl.bundle=missing")
-                .run(context -> assertThat(rootMessage(context)).contains("spring.ssl.bundle.pem.missing.truststore.certificate"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("spring.ssl.bundle.pem.missing.truststore.certificate"));
         runner.withPropertyValues("outbox.consumer.ssl-bundle=broker")
-                .run(context -> assertThat(rootMessage(context)).contains("set spring.rabbitmq.ssl.bundle=broker instead"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("set spring.rabbitmq.ssl.bundle=broker instead"));
     }
 
     @Test
@@ -220,35 +215,5 @@ class OutboxConsumerConnectionFactoryTest {
     private static ConnectionFactory factory(AssertableApplicationContext context) {
         assertThat(context).hasNotFailed();
         return context.getBean("outboxConsumerConnectionFactory", ConnectionFactory.class);
-    }
-
-    private static String rootMessage(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        Throwable failure = context.getStartupFailure();
-        while (failure.getCause() != null) {
-            failure = failure.getCause();
-        }
-        return failure.getMessage();
-    }
-
-    private void assertHandshakeCompletes(ConnectionFactory factory) {
-        int before = tlsServer.handshakes();
-        assertThatThrownBy(() -> connect(factory)).as("the test server speaks TLS, not AMQP").isNotNull();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tlsServer.handshakes() == before + 1);
-    }
-
-    private static void assertHandshakeRefused(ConnectionFactory factory) {
-        Throwable thrown = catchThrowable(() -> connect(factory));
-        Throwable handshake = thrown;
-        while (handshake != null && !(handshake instanceof SSLHandshakeException)) {
-            handshake = handshake.getCause();
-        }
-        assertThat(handshake).as("an SSLHandshakeException in %s", thrown).isNotNull();
-    }
-
-    private static void connect(ConnectionFactory factory) throws Exception {
-        factory.setConnectionTimeout(5_000);
-        factory.setHandshakeTimeout(5_000);
-        factory.newConnection("tls-test").close();
     }
 }
