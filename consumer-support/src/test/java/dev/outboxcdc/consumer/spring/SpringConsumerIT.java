@@ -3,7 +3,10 @@ package dev.outboxcdc.consumer.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.consumer.ConsumerState;
 import dev.outboxcdc.consumer.OutboxConsumer;
+import dev.outboxcdc.consumer.RabbitConnections;
 import dev.outboxcdc.consumer.RetryPolicy;
 import dev.outboxcdc.consumer.Subscription;
 import dev.outboxcdc.envelope.EnvelopeCodec;
@@ -20,14 +23,22 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A Spring Boot payroll consumer: a Subscription bean is all it takes; its JdbcTemplate work joins the dedup transaction. */
+/**
+ * A Spring Boot payroll consumer: a Subscription bean and the usual spring.rabbitmq.* properties are all it takes;
+ * its JdbcTemplate work joins the dedup transaction.
+ */
 @SpringBootTest(classes = SpringConsumerIT.PayrollApplication.class)
 class SpringConsumerIT {
 
@@ -46,7 +57,12 @@ class SpringConsumerIT {
         registry.add("spring.datasource.username", () -> db.server().user());
         registry.add("spring.datasource.password", () -> db.server().password());
         registry.add("outbox.consumer.name", () -> NAME);
-        registry.add("outbox.consumer.rabbitmq-uri", rabbit::uri);
+        ConnectionFactory broker = RabbitConnections.fromUri(rabbit.uri());
+        registry.add("spring.rabbitmq.host", broker::getHost);
+        registry.add("spring.rabbitmq.port", broker::getPort);
+        registry.add("spring.rabbitmq.username", broker::getUsername);
+        registry.add("spring.rabbitmq.password", broker::getPassword);
+        registry.add("spring.rabbitmq.virtual-host", broker::getVirtualHost);
         registry.add("outbox.consumer.exchange", () -> EXCHANGE);
     }
 
@@ -64,6 +80,18 @@ class SpringConsumerIT {
     private MeterRegistry registry;
     @Autowired
     private OutboxConsumer consumer;
+    @Autowired
+    private ApplicationAvailability availability;
+    @Autowired
+    @Qualifier("outboxConsumerHealthIndicator")
+    private HealthIndicator health;
+
+    @Test
+    void connectsWithSpringRabbitmqPropertiesAndIsHealthyAndReady() {
+        assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+    }
 
     @Test
     void handlesEachEventOnceWithItsJdbcTemplateWorkInTheSameTransaction() {
