@@ -352,7 +352,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             if (e instanceof SQLException) {
                 throw new IllegalStateException("consumer " + name + " needs table " + ProcessedEvents.TABLE
                         + " (consumer text, event_id uuid, processed_at timestamptz, PRIMARY KEY (consumer, event_id));"
-                        + " create it with dev/outboxcdc/consumer/schema/processed_events.sql: " + e.getMessage(), e);
+                        + " create it with consumer-support's dev/outboxcdc/consumer/schema/processed_events.sql (Spring Boot:"
+                        + " outbox.consumer.initialize-schema=true): " + e.getMessage(), e);
             }
             throw new IllegalStateException("consumer " + name + " cannot use its database: " + e.getMessage(), e);
         }

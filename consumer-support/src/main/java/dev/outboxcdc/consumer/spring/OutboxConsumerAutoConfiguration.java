@@ -88,6 +88,7 @@ public class OutboxConsumerAutoConfiguration {
                 .connectionFactory(connectionFactory)
                 .exchange(properties.exchange())
                 .maxOutageBackoff(properties.maxOutageBackoff())
+                .queueType(properties.queueTypeValue())
                 .metrics(metrics.getIfAvailable(() -> ConsumerMetrics.NONE))
                 .stateListener(state -> listeners.forEach(listener -> listener.changed(state)));
         subscriptions.orderedStream().forEach(builder::subscribe);

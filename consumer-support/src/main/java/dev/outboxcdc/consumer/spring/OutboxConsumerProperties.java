@@ -3,6 +3,7 @@ package dev.outboxcdc.consumer.spring;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.RabbitConnections;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.QueueType;
 import java.time.Duration;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,6 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxOutageBackoff longest wait between two tries while the database does not answer (default 5s)
  * @param retention        processed_events rows older than this are pruned (default 14d)
  * @param pruneInterval    how often to prune (default 1h)
+ * @param queueType        the type of the queues the consumer declares: {@code classic} (default) or {@code quorum}
+ *                         (replicated over a cluster); an existing queue of the other type is kept
  */
 @ConfigurationProperties("outbox.consumer")
 public record OutboxConsumerProperties(
@@ -41,7 +44,8 @@ public record OutboxConsumerProperties(
         boolean initializeSchema,
         Duration maxOutageBackoff,
         Duration retention,
-        Duration pruneInterval) {
+        Duration pruneInterval,
+        String queueType) {
 
     /** Default of {@code outbox.consumer.retention}. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(14);
@@ -61,6 +65,13 @@ public record OutboxConsumerProperties(
         maxOutageBackoff = maxOutageBackoff == null ? OutboxConsumer.Builder.DEFAULT_MAX_OUTAGE_BACKOFF : maxOutageBackoff;
         retention = retention == null ? DEFAULT_RETENTION : retention;
         pruneInterval = pruneInterval == null ? DEFAULT_PRUNE_INTERVAL : pruneInterval;
+        queueType = queueType == null || queueType.isBlank() ? QueueType.CLASSIC.value() : queueType.strip();
+        try {
+            QueueType.parse(queueType);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("outbox.consumer.queue-type=" + queueType + " is not a queue type: use"
+                    + " classic or quorum");
+        }
         if (exchange.isBlank()) {
             throw new IllegalArgumentException("outbox.consumer.exchange must not be blank; leave it unset for "
                     + OutboxAmqp.EVENTS_EXCHANGE);
@@ -76,6 +87,11 @@ public record OutboxConsumerProperties(
         requireBetween("max-outage-backoff", maxOutageBackoff, Duration.ofMillis(100), Duration.ofMinutes(10));
         requireBetween("retention", retention, Duration.ofMinutes(1), Duration.ofDays(3650));
         requireBetween("prune-interval", pruneInterval, Duration.ofSeconds(1), Duration.ofDays(365));
+    }
+
+    /** The parsed {@link #queueType()}. */
+    public QueueType queueTypeValue() {
+        return QueueType.parse(queueType);
     }
 
     /** Without the password of {@code rabbitmq-uri}, which a record's own toString would print. */

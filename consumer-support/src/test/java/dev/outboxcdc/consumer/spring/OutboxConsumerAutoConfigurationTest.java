@@ -134,6 +134,15 @@ class OutboxConsumerAutoConfigurationTest {
         assertThat(properties.maxOutageBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.retention()).isEqualTo(Duration.ofDays(14));
         assertThat(properties.pruneInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(properties.queueTypeValue()).isEqualTo(dev.outboxcdc.envelope.QueueType.CLASSIC);
+    }
+
+    @Test
+    void theQueueTypeIsClassicOrQuorum() {
+        runner.withPropertyValues("outbox.consumer.queue-type=Quorum").run(context -> assertThat(
+                context.getBean(OutboxConsumerProperties.class).queueTypeValue()).isEqualTo(dev.outboxcdc.envelope.QueueType.QUORUM));
+        runner.withPropertyValues("outbox.consumer.queue-type=stream").run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("outbox.consumer.queue-type=stream is not a queue type"));
     }
 
     @Test
