@@ -264,20 +264,17 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
          */
         void release() {
             released = true;
-            boolean locked = false;
             try {
-                locked = handling.tryLock(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // Wait for the delivery being handled; those after it see released and are left to the close.
+                if (handling.tryLock(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    handling.unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            try {
-                abandon();
-                forwarder.close();
-            } finally {
-                if (locked) {
-                    handling.unlock();
-                }
-            }
+            // Not under the lock: closing the channel must never wait on a consumer thread that waits for it.
+            abandon();
+            forwarder.close();
         }
 
         void cancel() {

@@ -69,9 +69,11 @@ class PartitionedConsumersIT {
         for (int i = 0; i < PARTITIONS; i++) {
             instances.add(startInstance());
         }
-        String firstPartition = SubscriptionQueues.partitionQueue(name + ".ledger.#", 0);
+        // The dead-letter queue is declared last, after the partitions and their bindings: events published
+        // before those bindings exist are unroutable.
+        String deadLetters = SubscriptionQueues.deadLetterQueue(name + ".ledger.#");
         Awaitility.await("the instances declared the partitions").atMost(Duration.ofSeconds(60))
-                .until(() -> fixture.rabbit.messageCount(firstPartition) >= 0);
+                .until(() -> fixture.rabbit.messageCount(deadLetters) >= 0);
 
         int total = AGGREGATES * EVENTS_PER_AGGREGATE + WITHOUT_AGGREGATE;
         publishInterleaved(0, EVENTS_PER_AGGREGATE / 2);
@@ -82,7 +84,13 @@ class PartitionedConsumersIT {
         long appliedByKilled = fixture.db.queryLong("SELECT count(*) FROM applied WHERE instance = " + killed.pid());
         publishInterleaved(EVENTS_PER_AGGREGATE / 2, EVENTS_PER_AGGREGATE);
 
-        Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> applied() == total);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> applied() == total);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("applied " + applied() + " of " + total + "; short aggregates (aggregate:count): "
+                    + fixture.db.queryStrings("SELECT aggregate || ':' || count(*) FROM applied GROUP BY aggregate"
+                    + " HAVING count(*) < " + EVENTS_PER_AGGREGATE + " ORDER BY aggregate"), e);
+        }
         assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM applied")).isEqualTo(total);
         assertThat(fixture.db.queryLong("SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY aggregate ORDER BY id)"
                 + " AS previous FROM applied) handled WHERE previous IS NOT NULL AND seq <> previous + 1"))
