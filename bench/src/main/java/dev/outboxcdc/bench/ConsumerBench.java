@@ -71,8 +71,9 @@ final class ConsumerBench {
                     int i = (k + round - 1) % consumers.size();
                     ConsumerUnderTest consumer = consumers.get(i);
                     Drain drain = drainRepeating(consumer, "r" + round + "." + i, phase.events(), pool, results);
-                    step(String.format("consumers: round %d, %s (prefetch %d): %,.0f events/s, %.0f µs CPU per event", round,
-                            consumer.label(), consumer.prefetch(), drain.rate(), drain.cpuMicrosPerEvent()));
+                    step(String.format("consumers: round %d, %s (prefetch %d): %,.0f events/s; CPU per event %.0f µs in the"
+                            + " handling threads, %.0f µs in the process", round, consumer.label(), consumer.prefetch(), drain.rate(),
+                            drain.workerCpuMicrosPerEvent(), drain.cpuMicrosPerEvent()));
                     results.add(i, drain);
                 }
             }
@@ -80,8 +81,11 @@ final class ConsumerBench {
         }
     }
 
-    /** One drain's rate and the benchmark process's CPU time per event meanwhile (all its threads: consumer, GC, JIT). */
-    record Drain(double rate, double cpuMicrosPerEvent) {
+    /**
+     * One drain's rate; the CPU time per event of the threads that handled the deliveries; and of the whole
+     * benchmark process meanwhile (also amqp-client's reader, the pool, GC and JIT).
+     */
+    record Drain(double rate, double workerCpuMicrosPerEvent, double cpuMicrosPerEvent) {
     }
 
     /**
@@ -148,13 +152,15 @@ final class ConsumerBench {
             }
             Progress progress = new Progress(events);
             double rate;
+            long workerCpu;
             long cpu = CPU.getProcessCpuTime();
             try (AutoCloseable running = consumer.start(queue, progress)) {
                 rate = progress.await(Duration.ofSeconds(120 + events / 100));
                 cpu = CPU.getProcessCpuTime() - cpu;
+                workerCpu = progress.workerCpuNanos();
             }
             verify(consumer, queue, events, pool);
-            return new Drain(rate, cpu / 1e3 / events);
+            return new Drain(rate, workerCpu / 1e3 / events, cpu / 1e3 / events);
         } finally {
             delete(consumer.queues(queue));
         }

@@ -14,6 +14,7 @@ final class ConsumerResults {
     private final int rounds;
     private final List<ConsumerUnderTest> consumers;
     private final List<List<Double>> rates = new ArrayList<>();
+    private final List<List<Double>> workerCpu = new ArrayList<>();
     private final List<List<Double>> cpu = new ArrayList<>();
     private final List<String> repeated = new ArrayList<>();
 
@@ -23,12 +24,14 @@ final class ConsumerResults {
         this.consumers = consumers;
         consumers.forEach(c -> {
             rates.add(new ArrayList<>());
+            workerCpu.add(new ArrayList<>());
             cpu.add(new ArrayList<>());
         });
     }
 
     void add(int consumer, ConsumerBench.Drain drain) {
         rates.get(consumer).add(drain.rate());
+        workerCpu.get(consumer).add(drain.workerCpuMicrosPerEvent());
         cpu.get(consumer).add(drain.cpuMicrosPerEvent());
     }
 
@@ -50,11 +53,12 @@ final class ConsumerResults {
                 .append(" amqp-client's `DefaultConsumer` on one channel. The consumers run one at a time, interleaved in ")
                 .append(rounds).append(" round(s) after a warm-up, the order rotated each round; a rate is the events divided")
                 .append(" by the time from the first to the last ack. After each drain the effects and the records must")
-                .append(" number exactly the events and the queue must be empty, or the run fails. The CPU column is the")
-                .append(" benchmark process's CPU time (every thread: consumer, pool, amqp-client, GC, JIT) per event during")
-                .append(" the drain; PostgreSQL's and RabbitMQ's are not in it.\n\n");
+                .append(" number exactly the events and the queue must be empty, or the run fails. CPU per event (user and")
+                .append(" system, medians): of the threads that handled the deliveries, and of the whole benchmark process")
+                .append(" during the drain (also amqp-client's reader threads, GC and JIT); PostgreSQL's and RabbitMQ's are")
+                .append(" not in it.\n\n");
         md.append("| consumer | prefetch | events/s (median) | each round | × hand-written, prefetch ")
-                .append(ConsumerBench.DEFAULT_PREFETCH).append(" | consumer JVM CPU per event (µs, median) |\n")
+                .append(ConsumerBench.DEFAULT_PREFETCH).append(" | CPU per event, handling threads / process (µs) |\n")
                 .append("|---|---|---|---|---|---|\n");
         double baseline = handWritten() < 0 ? Double.NaN : median(rates, handWritten());
         for (int i = 0; i < consumers.size(); i++) {
@@ -64,7 +68,7 @@ final class ConsumerResults {
                     .append(" | ").append(fmt(median(rates, i))).append(" | ")
                     .append(rates.get(i).stream().map(ConsumerResults::fmt).collect(Collectors.joining(" / "))).append(" | ")
                     .append(Double.isNaN(baseline) ? "not run" : String.format("%.2f", median(rates, i) / baseline)).append(" | ")
-                    .append(fmt(median(cpu, i))).append(" |\n");
+                    .append(fmt(median(workerCpu, i))).append(" / ").append(fmt(median(cpu, i))).append(" |\n");
         }
         if (!repeated.isEmpty()) {
             md.append("\n").append(repeated.size()).append(" drain(s) failed and were repeated on a fresh queue: ")

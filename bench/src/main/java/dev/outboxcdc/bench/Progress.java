@@ -1,6 +1,10 @@
 package dev.outboxcdc.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,9 +12,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Counts the deliveries a consumer under test has finished (committed and acked), notes when the first
- * and the last finished, and carries the first failure. Thread-safe: workers call {@link #done()}.
+ * and the last finished and which threads finished them, and carries the first failure. Thread-safe:
+ * workers call {@link #done()}.
  */
 final class Progress {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final int expected;
     private final AtomicInteger done = new AtomicInteger();
@@ -18,6 +25,7 @@ final class Progress {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile long firstNanos;
     private volatile long lastNanos;
+    private final Set<Long> workers = ConcurrentHashMap.newKeySet();
 
     Progress(int expected) {
         this.expected = expected;
@@ -26,6 +34,7 @@ final class Progress {
     /** One delivery is settled: its effect committed and the broker told. */
     void done() {
         long now = System.nanoTime();
+        workers.add(Thread.currentThread().getId());
         int count = done.incrementAndGet();
         if (count == 1) {
             firstNanos = now;
@@ -57,5 +66,13 @@ final class Progress {
             throw new IllegalStateException("only " + done.get() + " of " + expected + " deliveries were done within " + timeout);
         }
         return expected / (Math.max(lastNanos - firstNanos, 1) / 1e9);
+    }
+
+    /**
+     * The CPU time (user and system) the threads that settled deliveries have used so far, in nanoseconds.
+     * Each consumer under test has threads of its own, started with it, so this is what its handling cost.
+     */
+    long workerCpuNanos() {
+        return workers.stream().mapToLong(THREADS::getThreadCpuTime).filter(t -> t > 0).sum();
     }
 }
