@@ -2,8 +2,8 @@
 # The benchmark: raw publish ceiling, cdc-relay and the polling relay it replaces, side by side, in one run;
 # then consumer-support next to a hand-written consumer doing the same work and the broker's delivery rate.
 #   scripts/bench.sh           full run (100,000-event phases, 30 s paced, 1,000,000 retained rows,
-#                              consumers draining 50,000 events x 6 consumers x 3 rounds): ~45 min
-#   scripts/bench.sh --quick   CI-sized run (consumers drain 20,000 events each): ~12 min
+#                              consumers draining 50,000 events x 6 consumers x 3 rounds): ~40 min
+#   scripts/bench.sh --quick   CI-sized run (consumers drain 20,000 events each): ~10 min
 # Prints the markdown tables and writes them to docs/benchmarks.md (--quick) or docs/benchmarks-full.md
 # (--output=FILE to change, --output= for none). Parts, e.g. while profiling:
 #   --relays=cdc-relay,polling  --phases=drain,concurrent,paced,large,consumers
