@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.outboxcdc.envelope.QueueType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -201,9 +203,10 @@ final class ConsumerBench {
     }
 
     private void declare(String queue) throws Exception {
-        // Durable and without arguments: what consumer-support declares for its main queue, so its declaration matches.
+        // Durable and classic, as consumer-support declares its main queue (SupportConsumer pins the type), so every
+        // consumer reads the same kind of queue and consumer-support's own declaration matches.
         try (Connection connection = factory.newConnection("outbox-bench-consumers"); Channel channel = connection.createChannel()) {
-            channel.queueDeclare(queue, true, false, false, null);
+            channel.queueDeclare(queue, true, false, false, QueueType.CLASSIC.arguments(Map.of()));
         }
     }
 

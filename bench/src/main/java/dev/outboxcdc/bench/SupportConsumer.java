@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.consumer.ConsumerMetrics;
 import dev.outboxcdc.consumer.OutboxConsumer;
 import dev.outboxcdc.consumer.Subscription;
+import dev.outboxcdc.envelope.QueueType;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -61,6 +62,7 @@ final class SupportConsumer implements ConsumerUnderTest {
                 .dataSource(dataSource)
                 .connectionFactory(factory)
                 .exchange(exchange)
+                .queueType(QueueType.CLASSIC)
                 .metrics(new ConsumerMetrics() {
                     @Override
                     public void handled(String q) {
