@@ -24,22 +24,31 @@ import java.util.Set;
  *                        docs/benchmarks-full.md for the full run)
  * @param quick           whether this is the CI-sized run
  * @param relays          the relays to measure ({@link #RELAYS}); all by default
- * @param phases          the phases to run per relay ({@link #PHASES}); all by default
+ * @param phases          the phases to run ({@link #PHASES}): per relay, and the consumer phase once; all by default
+ * @param consumerPhase   what the consumer phase measures
  */
 record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, int writers, String pgHost, int pgPort,
         String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path output, boolean quick, Set<String> relays,
-        Set<String> phases) {
+        Set<String> phases, ConsumerPhaseOptions consumerPhase) {
 
     /** The relays a run can measure. */
     static final List<String> RELAYS = List.of("cdc-relay", "polling");
-    /** The phases of one relay's measurement: backlog drain, concurrent max, paced, and both on a large table. */
-    static final List<String> PHASES = List.of("drain", "concurrent", "paced", "large");
+    /**
+     * The phases: of one relay's measurement backlog drain, concurrent max, paced, and both on a large table;
+     * then, once, the consumers draining a pre-filled queue.
+     */
+    static final List<String> PHASES = List.of("drain", "concurrent", "paced", "large", "consumers");
+    /** The phase that measures consumers rather than relays. */
+    static final String CONSUMERS = "consumers";
 
     static BenchOptions parse(String[] args) {
         boolean quick = false;
         Integer events = null;
         Integer pacedSeconds = null;
         Integer retained = null;
+        Integer consumerEvents = null;
+        int rounds = 3;
+        Set<String> consumers = new LinkedHashSet<>(ConsumerPhaseOptions.CONSUMERS);
         Path output = null;
         boolean outputGiven = false;
         Path relayJar = Path.of(env("OUTBOX_BENCH_RELAY_JAR", "cdc-relay/target/cdc-relay.jar"));
@@ -54,6 +63,12 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 pacedSeconds = Integer.parseInt(arg.substring(16));
             } else if (arg.startsWith("--retained=")) {
                 retained = Integer.parseInt(arg.substring(11));
+            } else if (arg.startsWith("--consumer-events=")) {
+                consumerEvents = Integer.parseInt(arg.substring(18));
+            } else if (arg.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(arg.substring(9));
+            } else if (arg.startsWith("--consumers=")) {
+                consumers = subset(arg.substring(12), ConsumerPhaseOptions.CONSUMERS, "consumer");
             } else if (arg.startsWith("--relay-jar=")) {
                 relayJar = Path.of(arg.substring(12));
             } else if (arg.startsWith("--output=")) {
@@ -65,8 +80,9 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 phases = subset(arg.substring(9), PHASES, "phase");
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg + " (use --quick, --events=N, --paced-seconds=N,"
-                        + " --retained=N, --relay-jar=FILE, --output=FILE, --relays=" + String.join(",", RELAYS)
-                        + ", --phases=" + String.join(",", PHASES) + ")");
+                        + " --retained=N, --consumer-events=N, --rounds=N, --relay-jar=FILE, --output=FILE, --relays=" + String.join(",", RELAYS)
+                        + ", --phases=" + String.join(",", PHASES) + ", --consumers=" + String.join(",", ConsumerPhaseOptions.CONSUMERS)
+                        + ")");
             }
         }
         if (!outputGiven) {
@@ -82,7 +98,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 env("OUTBOX_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
                 env("OUTBOX_TEST_PG_USER", "postgres"), env("OUTBOX_TEST_PG_PASSWORD", ""),
                 env("OUTBOX_TEST_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/%2F"),
-                relayJar, output, quick, relays, phases);
+                relayJar, output, quick, relays, phases,
+                new ConsumerPhaseOptions(consumerEvents != null ? consumerEvents : quick ? 20_000 : 50_000, rounds, consumers));
     }
 
     /** Whether the run measures {@code relay} at all. */
@@ -95,9 +112,15 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
         return phases.contains(phase);
     }
 
+    /** Whether any relay phase runs (and with it the raw ceiling and the writers alone). */
+    boolean runsRelays() {
+        return phases.stream().anyMatch(p -> !p.equals(CONSUMERS)) && !relays.isEmpty();
+    }
+
     /** Whether every relay and phase runs, so the targets can all be checked. */
     boolean complete() {
-        return relays.containsAll(RELAYS) && phases.containsAll(PHASES);
+        return relays.containsAll(RELAYS) && phases.containsAll(PHASES)
+                && consumerPhase.consumers().containsAll(ConsumerPhaseOptions.CONSUMERS);
     }
 
     private static Set<String> subset(String list, List<String> known, String what) {

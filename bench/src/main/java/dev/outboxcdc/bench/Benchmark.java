@@ -15,8 +15,9 @@ import java.util.UUID;
 
 /**
  * {@code scripts/bench.sh}: measures, in one run and on the same workload, the raw publish ceiling,
- * the writers alone, cdc-relay (the real jar) and the polling relay it replaces, and prints and writes
- * the markdown table ({@code docs/benchmarks.md}). Every number comes from this run.
+ * the writers alone, cdc-relay (the real jar) and the polling relay it replaces; then consumer-support
+ * next to a hand-written consumer and the broker's delivery rate ({@link ConsumerBench}). Prints and
+ * writes the markdown tables ({@code docs/benchmarks.md}). Every number comes from this run.
  */
 public final class Benchmark {
 
@@ -37,6 +38,31 @@ public final class Benchmark {
     private void run() throws Exception {
         Results results = new Results(options, Instant.now());
         declareExchange();
+        try {
+            if (options.runsRelays()) {
+                measureRelays(results);
+            }
+            if (options.runs(BenchOptions.CONSUMERS)) {
+                String db = createDatabase("consumers", 0);
+                try {
+                    results.consumers = new ConsumerBench(options, factory, exchange).measure(db);
+                } finally {
+                    dropDatabase(db);
+                }
+            }
+        } finally {
+            deleteExchange();
+        }
+        String table = results.markdown(brokerVersion(), postgresVersion());
+        System.out.println(table);
+        if (options.output() != null) {
+            Files.createDirectories(options.output().toAbsolutePath().getParent());
+            Files.writeString(options.output(), table);
+            System.out.println("bench: wrote " + options.output());
+        }
+    }
+
+    private void measureRelays(Results results) throws Exception {
         try (Receiver receiver = new Receiver(factory, exchange)) {
             step("raw ceiling: plain publisher with pipelined confirms, " + options.events() + " messages");
             receiver.reset(false);
@@ -54,15 +80,6 @@ public final class Benchmark {
             if (options.measures("polling")) {
                 results.polling = measure(receiver, "poll");
             }
-        } finally {
-            deleteExchange();
-        }
-        String table = results.markdown(brokerVersion(), postgresVersion());
-        System.out.println(table);
-        if (options.output() != null) {
-            Files.createDirectories(options.output().toAbsolutePath().getParent());
-            Files.writeString(options.output(), table);
-            System.out.println("bench: wrote " + options.output());
         }
     }
 

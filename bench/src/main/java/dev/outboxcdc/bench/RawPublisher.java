@@ -18,8 +18,16 @@ final class RawPublisher {
     private RawPublisher() {
     }
 
-    /** Publishes {@code count} envelopes and returns confirmed messages per second. */
+    /** Publishes {@code count} envelopes with routing key {@code bench.event}; returns confirmed messages per second. */
     static double publish(ConnectionFactory factory, String exchange, int count) throws Exception {
+        return publish(factory, exchange, "bench.event", count);
+    }
+
+    /**
+     * Publishes {@code count} envelopes (the relay's properties, persistent) with {@code routingKey};
+     * returns confirmed messages per second. Exchange {@code ""} fills the queue named {@code routingKey}.
+     */
+    static double publish(ConnectionFactory factory, String exchange, String routingKey, int count) throws Exception {
         try (Connection connection = factory.newConnection("outbox-bench-raw"); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             Semaphore window = new Semaphore(WINDOW);
@@ -43,7 +51,7 @@ final class RawPublisher {
                 outstanding.add(channel.getNextPublishSeqNo());
                 String id = UUID.randomUUID().toString();
                 byte[] body = EnvelopeCodec.write(id, "bench.event", Instant.now().toString(), Workload.PAYLOAD);
-                channel.basicPublish(exchange, "bench.event", true, new AMQP.BasicProperties.Builder().messageId(id)
+                channel.basicPublish(exchange, routingKey, true, new AMQP.BasicProperties.Builder().messageId(id)
                         .type("bench.event").contentType("application/json").deliveryMode(2).build(), body);
             }
             channel.waitForConfirmsOrDie(60_000);

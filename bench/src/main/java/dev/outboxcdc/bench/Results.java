@@ -39,6 +39,8 @@ final class Results {
     double writersAlone;
     RelayResult cdc = new RelayResult();
     RelayResult polling = new RelayResult();
+    /** The consumer phase, or null when it did not run. */
+    ConsumerResults consumers;
 
     Results(BenchOptions options, Instant when) {
         this.options = options;
@@ -53,6 +55,32 @@ final class Results {
         md.append("Machine: ").append(machine()).append("; ").append(postgres).append(", ").append(broker)
                 .append(", Java ").append(System.getProperty("java.version"))
                 .append(". PostgreSQL, RabbitMQ, the relay, the writers and the consumer share the machine.\n\n");
+        if (options.runsRelays()) {
+            relays(md);
+        }
+        if (consumers != null) {
+            md.append(options.runsRelays() ? "\n" : "").append(consumers.markdown());
+        }
+        md.append("\n## Targets\n\n");
+        if (!options.complete()) {
+            md.append("A partial run (relays ").append(String.join(", ", options.relays())).append("; phases ")
+                    .append(String.join(", ", options.phases())).append("): targets of what it did not run say"
+                    + " \"not measured\" or, when none of the relay phases ran, are left out.\n\n");
+        }
+        List<String> lines = new ArrayList<>();
+        if (options.runsRelays()) {
+            lines.addAll(targets());
+        }
+        if (consumers != null) {
+            lines.addAll(consumers.targets());
+        }
+        for (String line : lines) {
+            md.append("- ").append(line).append('\n');
+        }
+        return md.toString();
+    }
+
+    private void relays(StringBuilder md) {
         boolean shared = CdcRelay.classDataArchive(options.relayJar()) != null;
         md.append("cdc-relay runs as a process of its own: `java ").append(CdcRelay.JVM_OPTIONS)
                 .append(shared ? " -XX:SharedArchiveFile=cdc-relay.jsa" : "")
@@ -82,15 +110,6 @@ final class Results {
         md.append(row("relay peak RSS (MB)", "", cdc.peakRssKb < 0 ? NOT_RUN : fmt(cdc.peakRssKb / 1024.0),
                 "n/a (runs inside the benchmark)"));
         md.append(row("time to ready (s)", "", decimal(cdc.readySeconds), decimal(polling.readySeconds)));
-        md.append("\n## Targets\n\n");
-        if (!options.complete()) {
-            md.append("A partial run (relays ").append(String.join(", ", options.relays())).append("; phases ")
-                    .append(String.join(", ", options.phases())).append("): targets it did not measure say so.\n\n");
-        }
-        for (String line : targets()) {
-            md.append("- ").append(line).append('\n');
-        }
-        return md.toString();
     }
 
     private List<String> targets() {
