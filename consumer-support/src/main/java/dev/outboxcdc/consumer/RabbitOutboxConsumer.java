@@ -3,6 +3,9 @@ package dev.outboxcdc.consumer;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import java.io.IOException;
@@ -10,15 +13,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +126,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
 
     /** Consumes this instance's share of a partitioned subscription's partitions, rebalanced as instances come and go. */
     private void startBalancer(String queue, Subscription subscription) {
-        java.util.Map<Integer, Worker> byPartition = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Worker> byPartition = new ConcurrentHashMap<>();
         PartitionBalancer balancer = new PartitionBalancer(name, queue, subscription.partitions(), () -> connection,
                 new PartitionBalancer.Partitions() {
                     @Override
@@ -185,7 +192,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         private final String consumed;
         private final Subscription subscription;
         private final ConfirmingForwarder forwarder;
-        private final java.util.concurrent.locks.ReentrantLock handling = new java.util.concurrent.locks.ReentrantLock();
+        private final ReentrantLock handling = new ReentrantLock();
         private volatile boolean released;
         private volatile Channel channel;
         private volatile String consumerTag;
@@ -227,9 +234,9 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 }
             });
             channel = opened;
-            consumerTag = opened.basicConsume(consumed, false, new com.rabbitmq.client.DefaultConsumer(opened) {
+            consumerTag = opened.basicConsume(consumed, false, new DefaultConsumer(opened) {
                 @Override
-                public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) {
                     inFlight.incrementAndGet();
                     handling.lock();
@@ -237,7 +244,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                         if (released) {
                             return; // given up: closing the channel requeues it, in order, for the next instance
                         }
-                        processor.process(new com.rabbitmq.client.Delivery(envelope, properties, body));
+                        processor.process(new Delivery(envelope, properties, body));
                     } catch (IOException | RuntimeException e) {
                         // The ack or nack could not be sent: the broker redelivers the message, and the
                         // processed_events record makes the redelivery a skipped duplicate if it committed.
@@ -310,7 +317,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         Duration wait = REOPEN_BACKOFF.delay(attempt);
         try {
             scheduler.schedule(() -> reopen(worker, attempt, declare), wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.debug("Not reopening a channel of {}: the consumer is stopping", worker.queue);
         }
     }

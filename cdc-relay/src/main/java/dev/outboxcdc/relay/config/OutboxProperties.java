@@ -1,6 +1,9 @@
 package dev.outboxcdc.relay.config;
 
+import dev.outboxcdc.envelope.QueueType;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -84,8 +87,8 @@ public record OutboxProperties(
         @DefaultValue("classic") String queueType) {
 
     /** The parsed {@link #queueType()}. */
-    public dev.outboxcdc.envelope.QueueType queueTypeValue() {
-        return dev.outboxcdc.envelope.QueueType.parse(queueType);
+    public QueueType queueTypeValue() {
+        return QueueType.parse(queueType);
     }
 
     /** Default outbox table. */
@@ -112,7 +115,7 @@ public record OutboxProperties(
         Names.requireIdentifier("outbox.publication", publication);
         Names.requireExchangeName("outbox.exchange", exchange);
         try {
-            dev.outboxcdc.envelope.QueueType.parse(queueType);
+            QueueType.parse(queueType);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("outbox.queue-type", queueType, "must be classic or quorum");
         }
@@ -262,7 +265,7 @@ public record OutboxProperties(
             }
             addresses = addresses == null ? "" : addresses.trim();
             for (String address : addressList(addresses)) {
-                java.util.regex.Matcher matcher = ADDRESS.matcher(address);
+                Matcher matcher = ADDRESS.matcher(address);
                 if (!matcher.matches() || (matcher.group(2) != null
                         && (Integer.parseInt(matcher.group(2)) < 1 || Integer.parseInt(matcher.group(2)) > 65535))) {
                     throw new InvalidSettingException("outbox.rabbitmq.addresses", Secrets.maskUri(addresses), "'"
@@ -271,8 +274,8 @@ public record OutboxProperties(
             }
         }
 
-        private static final java.util.regex.Pattern ADDRESS =
-                java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(?::(\\d{1,5}))?");
+        private static final Pattern ADDRESS =
+                Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(?::(\\d{1,5}))?");
 
         /** The cluster nodes, {@code host[:port]} each, or empty for the URI's host. */
         public java.util.List<String> addressList() {
