@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What one benchmark run measures and against what.
  *
- * @param events          events per throughput phase (backlog drain, concurrent max)
+ * @param events          events per throughput phase (backlog drain, keep-up)
  * @param pacedRate       events per second of the paced phase
  * @param pacedSeconds    length of the paced phase (after a warm-up of a third of it)
  * @param retained        rows already in the table for the large-table drain
@@ -19,7 +19,9 @@ import java.util.Set;
  * @param pgUser          a superuser (the benchmark creates its databases)
  * @param pgPassword      its password
  * @param rabbitmqUri     RabbitMQ
- * @param relayJar        the cdc-relay jar
+ * @param relayJar        the cdc-relay jar as built, run as {@value #PLAIN} ({@code java -jar} with environment variables only)
+ * @param relayImageDir   cdc-relay extracted with a class-data sharing archive by {@code scripts/relay-cds.sh}, run as
+ *                        {@value #IMAGE} (as {@code docker/cdc-relay.Dockerfile} runs it)
  * @param output          the markdown file to write, or null (default: docs/benchmarks.md for --quick,
  *                        docs/benchmarks-full.md for the full run)
  * @param quick           whether this is the CI-sized run
@@ -28,16 +30,24 @@ import java.util.Set;
  * @param consumerPhase   what the consumer phase measures
  */
 record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, int writers, String pgHost, int pgPort,
-        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path output, boolean quick, Set<String> relays,
-        Set<String> phases, ConsumerPhaseOptions consumerPhase) {
+        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path relayImageDir, Path output, boolean quick,
+        Set<String> relays, Set<String> phases, ConsumerPhaseOptions consumerPhase) {
 
+    /** cdc-relay as the README runs it anywhere else: {@code java -jar cdc-relay.jar}, no JVM options. */
+    static final String PLAIN = "cdc-relay";
+    /** cdc-relay as the Docker image runs it: extracted, class-data sharing, the shipped JVM options. */
+    static final String IMAGE = "cdc-relay-image";
+    /** The polling relay cdc-relay replaces. */
+    static final String POLLING = "polling";
     /** The relays a run can measure. */
-    static final List<String> RELAYS = List.of("cdc-relay", "polling");
+    static final List<String> RELAYS = List.of(PLAIN, IMAGE, POLLING);
+    /** Writers at full speed while the relay streams: can it keep up? */
+    static final String KEEP_UP = "keep-up";
     /**
-     * The phases: of one relay's measurement backlog drain, concurrent max, paced, and both on a large table;
+     * The phases: of one relay's measurement backlog drain, keep-up, paced, and both on a large table;
      * then, once, the consumers draining a pre-filled queue.
      */
-    static final List<String> PHASES = List.of("drain", "concurrent", "paced", "large", "consumers");
+    static final List<String> PHASES = List.of("drain", KEEP_UP, "paced", "large", "consumers");
     /** The phase that measures consumers rather than relays. */
     static final String CONSUMERS = "consumers";
 
@@ -52,6 +62,7 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
         Path output = null;
         boolean outputGiven = false;
         Path relayJar = Path.of(env("OUTBOX_BENCH_RELAY_JAR", "cdc-relay/target/cdc-relay.jar"));
+        Path relayImageDir = Path.of(env("OUTBOX_BENCH_RELAY_IMAGE_DIR", "cdc-relay/target/cds"));
         Set<String> relays = new LinkedHashSet<>(RELAYS);
         Set<String> phases = new LinkedHashSet<>(PHASES);
         for (String arg : args) {
@@ -71,6 +82,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 consumers = subset(arg.substring(12), ConsumerPhaseOptions.CONSUMERS, "consumer");
             } else if (arg.startsWith("--relay-jar=")) {
                 relayJar = Path.of(arg.substring(12));
+            } else if (arg.startsWith("--relay-image-dir=")) {
+                relayImageDir = Path.of(arg.substring(18));
             } else if (arg.startsWith("--output=")) {
                 output = arg.substring(9).isEmpty() ? null : Path.of(arg.substring(9));
                 outputGiven = true;
@@ -80,7 +93,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 phases = subset(arg.substring(9), PHASES, "phase");
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg + " (use --quick, --events=N, --paced-seconds=N,"
-                        + " --retained=N, --consumer-events=N, --rounds=N, --relay-jar=FILE, --output=FILE, --relays=" + String.join(",", RELAYS)
+                        + " --retained=N, --consumer-events=N, --rounds=N, --relay-jar=FILE, --relay-image-dir=DIR, --output=FILE,"
+                        + " --relays=" + String.join(",", RELAYS)
                         + ", --phases=" + String.join(",", PHASES) + ", --consumers=" + String.join(",", ConsumerPhaseOptions.CONSUMERS)
                         + ")");
             }
@@ -98,7 +112,7 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 env("OUTBOX_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
                 env("OUTBOX_TEST_PG_USER", "postgres"), env("OUTBOX_TEST_PG_PASSWORD", ""),
                 env("OUTBOX_TEST_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/%2F"),
-                relayJar, output, quick, relays, phases,
+                relayJar, relayImageDir, output, quick, relays, phases,
                 new ConsumerPhaseOptions(consumerEvents != null ? consumerEvents : quick ? 20_000 : 50_000, rounds, consumers));
     }
 

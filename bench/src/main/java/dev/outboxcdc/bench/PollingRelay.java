@@ -52,6 +52,11 @@ final class PollingRelay implements Relay {
     }
 
     @Override
+    public double cpuSeconds() {
+        return Double.NaN;
+    }
+
+    @Override
     public double start() throws Exception {
         long begin = System.nanoTime();
         db = DriverManager.getConnection(options.jdbcUrl(database), options.pgUser(), options.pgPassword());

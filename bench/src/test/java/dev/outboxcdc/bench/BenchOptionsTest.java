@@ -20,6 +20,18 @@ class BenchOptionsTest {
         assertThat(options.consumerPhase().rounds()).isEqualTo(3);
         assertThat(options.consumerPhase().consumers()).containsExactlyInAnyOrderElementsOf(ConsumerPhaseOptions.CONSUMERS);
         assertThat(BenchOptions.parse(new String[0]).output()).hasToString("docs/benchmarks-full.md");
+        assertThat(options.relays()).containsExactly("cdc-relay", "cdc-relay-image", "polling");
+    }
+
+    @Test
+    void thePlainVariantRunsTheJarAsBuiltAndTheImageVariantTheExtractedCopy() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--relays=cdc-relay,cdc-relay-image"});
+
+        assertThat(CdcRelay.command(options, "cdc-relay")).containsExactly("java", "-jar", "cdc-relay/target/cdc-relay.jar");
+        assertThat(CdcRelay.command(options, "cdc-relay-image")).containsExactly("java",
+                "-XX:SharedArchiveFile=cdc-relay/target/cds/cdc-relay.jsa", "-jar", "cdc-relay/target/cds/cdc-relay.jar");
+        assertThat(CdcRelay.command(BenchOptions.parse(new String[] {"--relay-image-dir=/tmp/relay"}), "cdc-relay-image"))
+                .contains("-jar", "/tmp/relay/cdc-relay.jar");
     }
 
     @Test
@@ -49,7 +61,7 @@ class BenchOptionsTest {
     void rejectsAnUnknownPhaseNamingTheKnownOnes() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--phases=paced,warmup"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown phase 'warmup' (known: drain, concurrent, paced, large, consumers)");
+                .hasMessage("unknown phase 'warmup' (known: drain, keep-up, paced, large, consumers)");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--consumers=support-3"}))
                 .hasMessage("unknown consumer 'support-3' (known: raw, hand-written, hand-written-250, support-1, support-2, support-4)");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--relay=cdc-relay"}))
