@@ -42,7 +42,8 @@ class BenchmarkIT {
                 "| hand-written | 10 |", "| hand-written | 250 |", "| consumer-support, 1 worker | 10 |",
                 "| consumer-support, 4 workers | 10 per worker |");
         assertThat(table).doesNotContain("NaN");
-        assertThat(table.lines().filter(l -> l.startsWith("- ")).count()).as("each target checked").isEqualTo(11);
+        String targets = table.substring(table.indexOf("## Targets"));
+        assertThat(targets.lines().filter(l -> l.startsWith("- ")).count()).as("each target checked").isEqualTo(11);
         assertThat(table).doesNotContain("not run", "not measured");
     }
 }
