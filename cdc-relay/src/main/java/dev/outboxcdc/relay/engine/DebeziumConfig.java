@@ -5,6 +5,7 @@ import dev.outboxcdc.relay.config.TableName;
 import dev.outboxcdc.relay.db.LeaseTimeouts;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
+import dev.outboxcdc.relay.envelope.OutboxRowReader;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.offsets.PostgresOffsetBackingStore;
 import java.time.Duration;
@@ -85,7 +86,11 @@ final class DebeziumConfig {
         p.setProperty("slot.name", config.slot());
         p.setProperty("publication.name", config.publication());
         p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("table.include.list", table.table().schema() + "\\." + table.table().table());
+        String tablePattern = table.table().schema() + "\\." + table.table().table();
+        p.setProperty("table.include.list", tablePattern);
+        // Only the columns the envelope is made of: Debezium converts every column it captures (status and
+        // updated_at are timestamps and text it would format for nothing, on every row).
+        p.setProperty("column.include.list", tablePattern + "\\.(" + String.join("|", OutboxRowReader.COLUMNS) + ")");
         p.setProperty("skipped.operations", "u,d,t");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "string");
@@ -105,6 +110,9 @@ final class DebeziumConfig {
         p.setProperty("message.prefix.include.list", HEARTBEAT_MESSAGE_PREFIX);
 
         p.setProperty("errors.max.retries", "0");
+        // Debezium's latency statistics queue a measurement per event for a background thread and log a warning
+        // per event when that queue is full (it is, under load); the relay measures commit-to-publish itself.
+        p.setProperty("statistics.metrics.enabled", "false");
         return p;
     }
 }

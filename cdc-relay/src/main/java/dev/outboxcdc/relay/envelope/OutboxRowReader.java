@@ -2,6 +2,7 @@ package dev.outboxcdc.relay.envelope;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -26,6 +27,10 @@ public final class OutboxRowReader {
     private static final String MILLI_TIMESTAMP = "io.debezium.time.Timestamp";
     private static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
     private static final String DATE = "io.debezium.time.Date";
+
+    /** The columns a row is read from; Debezium converts only these (others, such as {@code status}, are never read). */
+    public static final List<String> COLUMNS = List.of("id", "event_id", "event_type", "payload", CreatedAt.COLUMN,
+            "aggregate_type", "aggregate_id", "headers");
 
     private OutboxRowReader() {
     }
