@@ -61,6 +61,9 @@ final class CreatedAt {
         if (text == null) {
             return ColumnText.NULL;
         }
+        if (UtcText.parse(text) != null) { // nearly every row: no formatter needed
+            return ColumnText.of(UtcText.canonical(text));
+        }
         if (isInfinity(text)) {
             return infinity(text);
         }

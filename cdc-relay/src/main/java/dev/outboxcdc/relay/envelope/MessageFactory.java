@@ -159,6 +159,10 @@ public final class MessageFactory {
         if (!text.endsWith("Z")) {
             return null;
         }
+        Instant fast = UtcText.parse(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
