@@ -13,10 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-employees=1000 keep=false build=true
+employees=3000 warmup_employees=1000 rate=200 keep=false build=true
 for arg in "$@"; do
   case "$arg" in
-    --short) employees=100 ;;
+    --short) employees=100 warmup_employees=200 ;;
     --keep-running) keep=true ;;
     --no-build) build=false ;;
     --employees=*) employees="${arg#*=}" ;;
@@ -84,7 +84,7 @@ echo "demo: starting cdc-relay on port $relay_port" >&2
 OUTBOX_DB_HOST="$OUTBOX_TEST_PG_HOST" OUTBOX_DB_PORT="$OUTBOX_TEST_PG_PORT" OUTBOX_DB_NAME=$db \
 OUTBOX_DB_USER="$OUTBOX_TEST_PG_USER" OUTBOX_DB_PASSWORD="$OUTBOX_TEST_PG_PASSWORD" \
 OUTBOX_SLOT=$slot OUTBOX_PUBLICATION=$slot OUTBOX_RABBITMQ_URI="$OUTBOX_TEST_RABBITMQ_URI" SERVER_PORT=$relay_port \
-  java -Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
+  java $(cat scripts/relay-jvm-options) -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
 pids+=($!)
 wait_ready cdc-relay "http://127.0.0.1:$relay_port/actuator/health/readiness" "$run_dir/relay.log"
 
@@ -110,7 +110,8 @@ java -Dloader.main=dev.outboxcdc.examples.demo.DemoDriver -jar examples/target/o
   --employees=$employees --personnel=http://127.0.0.1:$personnel_port --relay=http://127.0.0.1:$relay_port \
   --services=http://127.0.0.1:$personnel_port,http://127.0.0.1:$payroll_port,http://127.0.0.1:$notification_port,http://127.0.0.1:$accounting_port \
   --jdbc-url="jdbc:postgresql://$OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT/$db" --jdbc-user="$OUTBOX_TEST_PG_USER" \
-  --jdbc-password="$OUTBOX_TEST_PG_PASSWORD"
+  --jdbc-password="$OUTBOX_TEST_PG_PASSWORD" --rabbitmq-uri="$OUTBOX_TEST_RABBITMQ_URI" \
+  --warmup-employees=$warmup_employees --rate=$rate
 
 if $keep; then
   trap - EXIT INT TERM
