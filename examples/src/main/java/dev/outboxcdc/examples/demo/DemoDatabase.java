@@ -57,6 +57,9 @@ final class DemoDatabase {
             statement.setTimestamp(2, Timestamp.from(to));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    if (rs.getLong(2) == 0) {
+                        continue; // the total of no rows at all
+                    }
                     double[] ms = millis(rs.getArray(3));
                     effects.put(rs.getString(1), new Effects(rs.getLong(2), ms[0], ms[1], ms[2], rs.getTimestamp(4).toInstant()));
                 }

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 public final class DemoDriver {
 
     /** A consumer kept up when what it had still to apply at the end of the paced load was under this much of its traffic. */
-    static final Duration KEPT_UP = Duration.ofSeconds(1);
+    static final Duration KEPT_UP = Duration.ofMillis(250);
+
+    private static final Effects NONE = new Effects(0, 0, 0, 0, Instant.EPOCH);
 
     private DemoDriver() {
     }
@@ -109,7 +111,7 @@ public final class DemoDriver {
         Instant to = Instant.now().plusSeconds(3600);
         while (true) {
             Map<String, Effects> effects = db.effects(from, to);
-            if (expected.entrySet().stream().allMatch(e -> effects.containsKey(e.getKey()) && effects.get(e.getKey()).count() == e.getValue())) {
+            if (expected.entrySet().stream().allMatch(e -> effects.getOrDefault(e.getKey(), NONE).count() == e.getValue())) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
