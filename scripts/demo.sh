@@ -3,7 +3,7 @@
 #
 #   scripts/demo.sh                 warm-up, then 3,000 employees plus the other flows (4,650 events: nine
 #                                   tenths paced at 200/s, the rest as one burst), report, stop and clean up
-#   scripts/demo.sh --short         a 200-employee warm-up, then 100 employees (what the demo test runs)
+#   scripts/demo.sh --short         the same warm-up, then 100 employees (what the demo test runs)
 #   scripts/demo.sh --employees=N --warmup-employees=N --rate=R   size and pace the load
 #   scripts/demo.sh --keep-running  leave everything up afterwards, with the URLs to look at
 #   scripts/demo.sh --no-build      use the jars already built
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 employees=3000 warmup_employees=1000 rate=200 keep=false build=true
 for arg in "$@"; do
   case "$arg" in
-    --short) employees=100 warmup_employees=200 ;;
+    --short) employees=100 ;;
     --keep-running) keep=true ;;
     --no-build) build=false ;;
     --employees=*) employees="${arg#*=}" ;;
