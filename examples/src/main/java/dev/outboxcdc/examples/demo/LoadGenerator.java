@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -93,7 +94,7 @@ final class LoadGenerator {
 
     /** An employee hired earlier; the first requests of a run are hires, so there is one by then. */
     private String anEmployee() {
-        return employeeIds.isEmpty() ? java.util.UUID.randomUUID().toString() : employeeIds.get(random.nextInt(employeeIds.size()));
+        return employeeIds.isEmpty() ? UUID.randomUUID().toString() : employeeIds.get(random.nextInt(employeeIds.size()));
     }
 
     private void accept(EventKind kind, HttpResponse<String> response) {
