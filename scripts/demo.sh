@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-employees=3000 warmup_employees=1000 rate=200 keep=false build=true
+employees=3000 warmup_employees=2000 rate=200 keep=false build=true
 for arg in "$@"; do
   case "$arg" in
     --short) employees=100 ;;

@@ -56,7 +56,7 @@ class DemoIT {
         assertThat(Double.parseDouble(report.group(8))).as("publish p99 ms").isGreaterThanOrEqualTo(publishP50);
         assertThat(publishP50).as("publish p50 ms, measured on a tap queue").isPositive().isLessThan(MAX_MEDIAN_MS);
         assertThat(p50).as("commit-to-effect p50 ms").isPositive().isLessThan(MAX_MEDIAN_MS);
-        assertThat(output).contains("warm-up: 1550 events").contains("all applied")
+        assertThat(output).contains("warm-up: 3100 events").contains("all applied")
                 .contains("consumed by payroll").contains("consumed by notification").contains("consumed by accounting")
                 .contains("consumed by personnel").contains("commit-to-publish  paced p50").contains("dropped slot outbox_demo");
         assertThat(output).as("the report line is the driver's last").containsPattern(

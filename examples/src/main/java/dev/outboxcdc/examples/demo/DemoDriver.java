@@ -38,7 +38,7 @@ public final class DemoDriver {
             return;
         }
         int employees = Integer.parseInt(options.getOrDefault("employees", "3000"));
-        int warmupEmployees = Integer.parseInt(options.getOrDefault("warmup-employees", "1000"));
+        int warmupEmployees = Integer.parseInt(options.getOrDefault("warmup-employees", "2000"));
         double rate = Double.parseDouble(options.getOrDefault("rate", "200"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout-seconds", "180")));
         RelayMetrics relay = new RelayMetrics(options.get("relay"));
