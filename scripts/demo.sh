@@ -95,7 +95,7 @@ pids+=($!)
 wait_ready cdc-relay "http://127.0.0.1:$relay_port/actuator/health/readiness" "$run_dir/relay.log"
 
 # The services and the driver live for a minute next to four other JVMs on what may be a 2-core machine:
-# with the default tiered compilation their C2 compiler threads took about half of their CPU during the load
+# with the default tiered compilation (C2 on top of C1) they spent about twice the CPU on the same work
 # (personnel 16.9 s CPU instead of 8.3 s for the same 3,875 requests), the driver fell 1.3 s behind schedule and
 # commit-to-effect went to seconds. C1 alone compiles the hot paths within the warm-up at a fraction of the
 # cost. A long-running service keeps the JVM's defaults. The relay runs with the options it ships with.
