@@ -1,46 +1,32 @@
 package dev.outboxcdc.examples.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.outboxcdc.examples.demo.DemoDatabase.Effects;
+import dev.outboxcdc.examples.demo.LoadGenerator.Phase;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Drives the demo's traffic through the personnel service's API, waits until every consumer applied
- * every event, and prints the report, ending with the line
- * {@code demo: written=N published=N consumed=N duplicates_skipped=N p50_ms=X p99_ms=Y}.
- * Exits 1 when an event is missing. With {@code --delete-queues} it deletes the demo's consumer queues instead.
+ * Drives the demo's traffic through the personnel service's API and prints the report. First a warm-up
+ * (not measured: the five JVMs compile their hot paths), then the measured load: nine tenths of it paced
+ * at {@code --rate} requests per second, the last tenth as one burst. It waits until every consumer applied
+ * every event and reports commit-to-publish (a tap queue on the events exchange), commit-to-effect per
+ * consumer and whether each consumer kept up, ending with the line
+ * {@code demo: written=N published=N consumed=N duplicates_skipped=N p50_ms=X p99_ms=Y publish_p50_ms=A publish_p99_ms=B}
+ * whose latencies are those of the paced load. Exits 1 when an event is missing.
+ * With {@code --delete-queues} it deletes the demo's consumer queues instead.
  */
 public final class DemoDriver {
 
-    /** Consumers of the demo and the queue each reads. */
-    static final Map<String, String> QUEUES = Map.of(
-            "payroll", "payroll.employee.created",
-            "notification", "notification.approval.requested",
-            "accounting", "accounting.budget.approved",
-            "personnel", "personnel.asset.assigned");
+    /** A consumer kept up when what it had still to apply at the end of the paced load was under this much of its traffic. */
+    static final Duration KEPT_UP = Duration.ofMillis(250);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Effects NONE = new Effects(0, 0, 0, 0, Instant.EPOCH);
 
     private DemoDriver() {
     }
@@ -48,144 +34,90 @@ public final class DemoDriver {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
         if (options.containsKey("delete-queues")) {
-            deleteQueues(options.get("rabbitmq-uri"));
+            DemoQueues.delete(options.get("rabbitmq-uri"));
             return;
         }
-        int employees = Integer.parseInt(options.getOrDefault("employees", "1000"));
-        String personnel = options.get("personnel");
-        String relay = options.get("relay");
+        int employees = Integer.parseInt(options.getOrDefault("employees", "3000"));
+        int warmupEmployees = Integer.parseInt(options.getOrDefault("warmup-employees", "2000"));
+        double rate = Double.parseDouble(options.getOrDefault("rate", "200"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout-seconds", "180")));
+        RelayMetrics relay = new RelayMetrics(options.get("relay"));
         List<String> services = List.of(options.get("services").split(","));
-        double publishedBefore = metric(relay, "outbox_relay_events_published_total");
+        LoadGenerator load = new LoadGenerator(options.get("personnel"));
 
-        long started = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<String> employeeIds = post(pool, personnel + "/employees", employees,
-                i -> "{\"name\": \"Employee " + i + "\", \"salary\": " + (40_000 + i) + ".50}", "id");
-        Random random = new Random(42);
-        int approvals = Math.max(1, employees / 5);
-        int budgets = Math.max(1, employees / 10);
-        int assets = Math.max(1, employees / 4);
-        post(pool, personnel + "/approvals", approvals, i -> "{\"employeeId\": \"" + employeeIds.get(random.nextInt(employeeIds.size()))
-                + "\", \"subject\": \"Training budget " + i + "\"}", "approvalId");
-        post(pool, personnel + "/budgets", budgets, i -> "{\"department\": \"Department " + (i % 7) + "\", \"amount\": "
-                + (10_000 + i) + ".00}", "budgetId");
-        post(pool, personnel + "/assets", assets, i -> "{\"employeeId\": \"" + employeeIds.get(random.nextInt(employeeIds.size()))
-                + "\", \"asset\": \"Laptop " + i + "\"}", "assignmentId");
-        pool.shutdown();
-        int written = employees + approvals + budgets + assets;
-        double writeSeconds = (System.nanoTime() - started) / 1e9;
+        try (PublishTap tap = PublishTap.open(options.get("rabbitmq-uri"));
+                Connection connection = DriverManager.getConnection(options.get("jdbc-url"), options.get("jdbc-user"),
+                        options.getOrDefault("jdbc-password", ""))) {
+            DemoDatabase db = new DemoDatabase(connection);
 
-        Map<String, Long> expected = Map.of("payroll", (long) employees, "notification", (long) approvals,
-                "accounting", (long) budgets, "personnel", (long) assets);
-        Map<String, Long> consumed;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "180")));
-        try (Connection db = DriverManager.getConnection(options.get("jdbc-url"), options.get("jdbc-user"),
-                options.getOrDefault("jdbc-password", ""))) {
-            do {
-                consumed = consumedPerConsumer(db);
-                if (consumed.equals(expected)) {
-                    break;
-                }
-                TimeUnit.MILLISECONDS.sleep(200); // polling the database, as the report's reader would
-            } while (System.nanoTime() < deadline);
-            double published = metric(relay, "outbox_relay_events_published_total") - publishedBefore;
+            List<EventKind> warmup = EventKind.mix(warmupEmployees, 7);
+            Instant warmupFrom = db.now();
+            Phase warm = load.send(warmup, rate);
+            boolean warmedUp = awaitEffects(db, warmupFrom, expected(warmup), timeout);
+            System.err.printf("demo: warm-up: %d events in %.1f s, %s%n", warm.sent(), warm.seconds(),
+                    warmedUp ? "all applied" : "NOT all applied within the timeout");
+
+            List<EventKind> measured = EventKind.mix(employees, 42);
+            int pacedCount = measured.size() - measured.size() / 10;
+            RelayMetrics.Snapshot relayBefore = relay.snapshot();
+            Instant loadFrom = db.now();
+            Phase paced = load.send(measured.subList(0, pacedCount), rate);
+            Instant burstFrom = db.now();
+            Map<String, Long> backlog = backlog(db, loadFrom, burstFrom);
+            Phase burst = load.send(measured.subList(pacedCount, measured.size()), 0);
+            Map<String, Long> expected = expected(measured);
+            boolean complete = awaitEffects(db, loadFrom, expected, timeout);
+            RelayMetrics.Snapshot relayAfter = relay.snapshot();
             double duplicates = 0;
             for (String service : services) {
-                duplicates += metric(service, "outbox_consumer_events_duplicates_total");
+                duplicates += RelayMetrics.metric(service, "outbox_consumer_events_duplicates_total");
             }
-            double[] latency = latency(db);
-            long consumedTotal = consumed.values().stream().mapToLong(Long::longValue).sum();
-
-            System.out.println();
-            System.out.println("Outbox CDC demo report");
-            System.out.printf("  events written     %6d in %.1f s (%d employee.created, %d approval.requested, %d budget.approved,"
-                    + " %d asset.assigned)%n", written, writeSeconds, employees, approvals, budgets, assets);
-            System.out.printf("  events published   %6.0f (cdc-relay, confirmed by RabbitMQ)%n", published);
-            for (Map.Entry<String, Long> entry : new java.util.TreeMap<>(consumed).entrySet()) {
-                System.out.printf("  consumed by %-13s %5d of %d (queue %s)%n", entry.getKey(), entry.getValue(),
-                        expected.get(entry.getKey()), QUEUES.get(entry.getKey()));
-            }
-            System.out.printf("  duplicates skipped %6.0f%n", duplicates);
-            System.out.printf("  commit-to-consume  p50 %.1f ms, p99 %.1f ms%n", latency[0], latency[1]);
-            System.out.printf("demo: written=%d published=%.0f consumed=%d duplicates_skipped=%.0f p50_ms=%.1f p99_ms=%.1f%n",
-                    written, published, consumedTotal, duplicates, latency[0], latency[1]);
-            if (!consumed.equals(expected) || published < written) {
+            Instant end = Instant.now().plusSeconds(60);
+            DemoReport report = new DemoReport(rate, paced, burst, measured, expected, backlog,
+                    db.effects(loadFrom, burstFrom), db.effects(burstFrom, end), tap.latenciesMs(loadFrom, burstFrom),
+                    tap.latenciesMs(burstFrom, end), relayAfter.minus(relayBefore), duplicates, burstFrom);
+            report.print(System.out);
+            if (!complete || report.published() < measured.size()) {
                 System.err.println("demo: FAILED: not every event was published and consumed within the timeout");
                 System.exit(1);
             }
         }
     }
 
-    private interface Body {
-        String of(int i);
+    /** How many events each consumer gets from these requests. */
+    private static Map<String, Long> expected(List<EventKind> kinds) {
+        Map<String, Long> expected = new LinkedHashMap<>();
+        for (EventKind kind : EventKind.values()) {
+            expected.put(kind.consumer(), kinds.stream().filter(k -> k == kind).count());
+        }
+        return expected;
     }
 
-    private static List<String> post(ExecutorService pool, String url, int count, Body body, String idField) throws Exception {
-        List<Future<String>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int n = i;
-            futures.add(pool.submit(() -> {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.of(n))).build();
-                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 201) {
-                    throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
-                }
-                JsonNode json = MAPPER.readTree(response.body());
-                return json.get(idField).textValue();
-            }));
+    /** Per consumer: events written since {@code from} that it has not applied yet. */
+    private static Map<String, Long> backlog(DemoDatabase db, Instant from, Instant to) throws Exception {
+        Map<String, Long> written = db.written(from, to);
+        Map<String, Effects> effects = db.effects(from, to);
+        Map<String, Long> backlog = new LinkedHashMap<>();
+        for (EventKind kind : EventKind.values()) {
+            Effects applied = effects.get(kind.consumer());
+            backlog.put(kind.consumer(), written.getOrDefault(kind.eventType(), 0L) - (applied == null ? 0 : applied.count()));
         }
-        List<String> ids = new ArrayList<>();
-        for (Future<String> future : futures) {
-            ids.add(future.get());
-        }
-        return ids;
+        return backlog;
     }
 
-    private static Map<String, Long> consumedPerConsumer(Connection db) throws Exception {
-        Map<String, Long> consumed = new HashMap<>();
-        QUEUES.keySet().forEach(consumer -> consumed.put(consumer, 0L));
-        try (Statement statement = db.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT consumer, count(*) FROM processed_events GROUP BY consumer")) {
-            while (rs.next()) {
-                consumed.put(rs.getString(1), rs.getLong(2));
+    /** Polls the database (as the report's reader would) until every consumer applied what it was sent. */
+    private static boolean awaitEffects(DemoDatabase db, Instant from, Map<String, Long> expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Instant to = Instant.now().plusSeconds(3600);
+        while (true) {
+            Map<String, Effects> effects = db.effects(from, to);
+            if (expected.entrySet().stream().allMatch(e -> effects.getOrDefault(e.getKey(), NONE).count() == e.getValue())) {
+                return true;
             }
-        }
-        return consumed;
-    }
-
-    private static double[] latency(Connection db) throws Exception {
-        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("""
-                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)
-                FROM (SELECT extract(epoch FROM p.processed_at - o.created_at) * 1000 AS ms
-                      FROM processed_events p JOIN outbox_events o ON o.event_id = p.event_id) latencies""")) {
-            rs.next();
-            return new double[] {rs.getDouble(1), rs.getDouble(2)};
-        }
-    }
-
-    private static double metric(String baseUrl, String name) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build();
-        String body = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(body);
-        double sum = 0;
-        while (matcher.find()) {
-            sum += Double.parseDouble(matcher.group(1));
-        }
-        return sum;
-    }
-
-    private static void deleteQueues(String uri) throws Exception {
-        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
-        factory.setUri(uri);
-        try (com.rabbitmq.client.Connection connection = factory.newConnection("outbox-demo-cleanup");
-                com.rabbitmq.client.Channel channel = connection.createChannel()) {
-            for (String queue : QUEUES.values()) {
-                for (String name : List.of(queue, queue + ".dlq", queue + ".retry.1", queue + ".retry.2")) {
-                    channel.queueDelete(name);
-                }
+            if (System.nanoTime() > deadline) {
+                return false;
             }
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 
