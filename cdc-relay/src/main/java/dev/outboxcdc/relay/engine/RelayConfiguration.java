@@ -20,8 +20,8 @@ import java.security.GeneralSecurityException;
 import java.net.URISyntaxException;
 import javax.net.ssl.SSLContext;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -80,30 +80,18 @@ public class RelayConfiguration {
         return new SlotLagMonitor(config, metrics);
     }
 
+    /**
+     * Starts the relay at once (see {@link RelayLifecycle}), except in the training start of
+     * {@code scripts/relay-cds.sh}, which must contact nothing.
+     */
     @Bean
-    SmartLifecycle relayLifecycle(RelaySupervisor supervisor, SlotLagMonitor slotLag, OutboxProperties config) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                supervisor.start();
-                slotLag.start();
-                running = true;
-            }
-
-            @Override
-            public void stop() {
-                running = false;
-                slotLag.stop();
-                supervisor.stop(config.shutdownTimeout());
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-        };
+    RelayLifecycle relayLifecycle(RelaySupervisor supervisor, SlotLagMonitor slotLag, OutboxProperties config,
+            @Value("${outbox.cds-training:false}") boolean training) {
+        RelayLifecycle lifecycle = new RelayLifecycle(supervisor, slotLag, config);
+        if (!training) {
+            lifecycle.start();
+        }
+        return lifecycle;
     }
 
     /** A connection factory for the configured URI; {@code amqps://} verifies the certificate and host name. */

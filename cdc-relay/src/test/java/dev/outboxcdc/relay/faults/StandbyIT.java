@@ -82,6 +82,9 @@ class StandbyIT {
                 Awaitility.await("standby waiting").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                         .until(() -> standby.log().contains("-> STANDBY"));
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 3_000);
+                // The relay starts while its web server still starts: wait until the endpoint answers at all.
+                Awaitility.await("standby's web server").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> standby.httpStatus("/actuator/health/readiness") != -1);
                 assertThat(standby.httpStatus("/actuator/health/readiness")).as("standby not ready before the freeze").isEqualTo(503);
 
                 network.freeze();
