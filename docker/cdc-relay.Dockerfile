@@ -11,7 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/cdc-relay/target/cdc-relay.jar /tmp/cdc-relay.jar
 COPY scripts/relay-cds.sh scripts/relay-jvm-options /tmp/
-# Extracted, with a class-data sharing archive recorded by this image's JVM: ready ~2 s sooner (docs/benchmark-notes.md).
+# With a class-data sharing archive recorded by this image's JVM: ready ~2 s sooner (docs/benchmark-notes.md).
 RUN bash /tmp/relay-cds.sh /tmp/cdc-relay.jar /app/relay && rm /tmp/cdc-relay.jar /tmp/relay-cds.sh /tmp/relay-jvm-options
 USER 10001
 EXPOSE 8080

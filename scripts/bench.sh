@@ -35,7 +35,7 @@ if $relays; then
   echo "bench: building cdc-relay and the benchmark" >&2
   mvn -B -q -DskipTests package -pl cdc-relay,bench -am >&2
   if $image; then
-    # cdc-relay-image: extracted, with a class-data sharing archive, as the Docker image runs it.
+    # cdc-relay-image: with a class-data sharing archive, as the Docker image runs it.
     bash scripts/relay-cds.sh cdc-relay/target/cdc-relay.jar cdc-relay/target/cds
   fi
 else

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prepares cdc-relay for a fast start: extracts the jar into DIR (DIR/cdc-relay.jar plus DIR/lib, which
-# class-data sharing needs) and records a class-data sharing archive, DIR/cdc-relay.jsa, by starting the
-# application context once without connecting to anything. Run the relay from it with
+# Prepares cdc-relay for a fast start: copies the jar into DIR (the archive records the jar's path, size and
+# time, so it belongs to that copy) and records a class-data sharing archive, DIR/cdc-relay.jsa, by starting
+# the application context once without connecting to anything. Run the relay from it with
 #   java -XX:SharedArchiveFile=DIR/cdc-relay.jsa <JVM options> -jar DIR/cdc-relay.jar
 # The archive belongs to the JVM that made it: make it with the java that runs the relay.
 #   scripts/relay-cds.sh [JAR [DIR]]   (defaults: cdc-relay/target/cdc-relay.jar, cdc-relay/target/cds)
@@ -21,7 +21,8 @@ if [ -f "$dir/cdc-relay.jsa" ] && [ "$dir/cdc-relay.jsa" -nt "$jar" ]; then
 fi
 
 rm -rf "$dir"
-java -Djarmode=tools -jar "$jar" extract --destination "$dir" >/dev/null
+mkdir -p "$dir"
+cp "$jar" "$dir/cdc-relay.jar"
 # A training start: the context is refreshed, the classes the relay start needs are loaded
 # (outbox.cds-training) and the JVM exits before the relay starts, so nothing is
 # contacted. Only the defaults are used: the operator's OUTBOX_* settings do not matter here.

@@ -36,7 +36,7 @@ run-relay: starting cdc-relay on database $OUTBOX_DB_NAME at $OUTBOX_DB_HOST:$OU
   try:     psql -h $OUTBOX_DB_HOST -U $OUTBOX_DB_USER -d $OUTBOX_DB_NAME -c "INSERT INTO outbox_events (id, event_id, event_type, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'employee.created', '{\"name\": \"Ada\"}')"
   stop:    Ctrl-C (drains in-flight confirms, commits offsets, exits 0)
 MSG
-# Extracted, with a class-data sharing archive: ready about two seconds sooner than from the plain jar.
+# With a class-data sharing archive: ready about two seconds sooner than the plain jar.
 bash scripts/relay-cds.sh cdc-relay/target/cdc-relay.jar cdc-relay/target/cds
 # The shipped JVM settings (scripts/relay-jvm-options, also in the Docker image); OUTBOX_RELAY_JVM_OPTS replaces them.
 exec java ${OUTBOX_RELAY_JVM_OPTS:-$(cat scripts/relay-jvm-options)} \

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param pgPassword      its password
  * @param rabbitmqUri     RabbitMQ
  * @param relayJar        the cdc-relay jar as built, run as {@value #PLAIN} ({@code java -jar} with environment variables only)
- * @param relayImageDir   cdc-relay extracted with a class-data sharing archive by {@code scripts/relay-cds.sh}, run as
+ * @param relayImageDir   cdc-relay copied with a class-data sharing archive by {@code scripts/relay-cds.sh}, run as
  *                        {@value #IMAGE} (as {@code docker/cdc-relay.Dockerfile} runs it)
  * @param output          the markdown file to write, or null (default: docs/benchmarks.md for --quick,
  *                        docs/benchmarks-full.md for the full run)
@@ -35,7 +35,7 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
 
     /** cdc-relay as the README runs it anywhere else: {@code java -jar cdc-relay.jar}, no JVM options. */
     static final String PLAIN = "cdc-relay";
-    /** cdc-relay as the Docker image runs it: extracted, class-data sharing, the shipped JVM options. */
+    /** cdc-relay as the Docker image runs it: class-data sharing, the shipped JVM options. */
     static final String IMAGE = "cdc-relay-image";
     /** The polling relay cdc-relay replaces. */
     static final String POLLING = "polling";

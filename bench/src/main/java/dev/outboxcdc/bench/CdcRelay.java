@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * cdc-relay as operators run it, in a process of its own configured by environment variables, in one of two ways:
  * {@value BenchOptions#PLAIN} is {@code java -jar cdc-relay.jar} as built, with no JVM options (the README's way
- * anywhere else); {@value BenchOptions#IMAGE} is what {@code docker/cdc-relay.Dockerfile} runs: the jar extracted
+ * anywhere else); {@value BenchOptions#IMAGE} is what {@code docker/cdc-relay.Dockerfile} runs: the jar copied
  * by {@code scripts/relay-cds.sh} with its class-data sharing archive, the shipped JVM options
  * ({@code scripts/relay-jvm-options}) in {@code JAVA_TOOL_OPTIONS}.
  */

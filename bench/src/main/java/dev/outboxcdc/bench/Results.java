@@ -101,7 +101,7 @@ final class Results {
                 .append("`, the jar as built with the JVM's defaults (the README's way to run it anywhere else).\n");
         md.append("- `cdc-relay-image`: `JAVA_TOOL_OPTIONS=\"").append(CdcRelay.SHIPPED_JVM_OPTIONS).append("\" ")
                 .append(String.join(" ", CdcRelay.command(options, BenchOptions.IMAGE)))
-                .append("`, as `docker/cdc-relay.Dockerfile` runs it: extracted, with a class-data sharing archive"
+                .append("`, as `docker/cdc-relay.Dockerfile` runs it: with a class-data sharing archive"
                         + " (`scripts/relay-cds.sh`), the options of `scripts/relay-jvm-options`; here outside a container.\n");
         if (!CdcRelay.EXTRA_JVM_OPTIONS.isEmpty()) {
             md.append("- This run added `").append(CdcRelay.EXTRA_JVM_OPTIONS)

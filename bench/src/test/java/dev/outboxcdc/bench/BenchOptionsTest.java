@@ -24,7 +24,7 @@ class BenchOptionsTest {
     }
 
     @Test
-    void thePlainVariantRunsTheJarAsBuiltAndTheImageVariantTheExtractedCopy() {
+    void thePlainVariantRunsTheJarAsBuiltAndTheImageVariantTheCopyWithItsArchive() {
         BenchOptions options = BenchOptions.parse(new String[] {"--relays=cdc-relay,cdc-relay-image"});
 
         assertThat(CdcRelay.command(options, "cdc-relay")).containsExactly("java", "-jar", "cdc-relay/target/cdc-relay.jar");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's plumbing on a tiny run, both cdc-relay variants prepared as {@code scripts/bench.sh} prepares
- * them (the jar as built; {@code scripts/relay-cds.sh}: extracted, with a class-data sharing archive): every
+ * them (the jar as built; {@code scripts/relay-cds.sh}: copied, with a class-data sharing archive): every
  * relay and phase runs and the table is written. Timings are not checked; the consumer phase checks its own counts (effects and
  * processed_events records equal the events drained) and fails the run otherwise.
  */
