@@ -27,14 +27,15 @@ final class JdbcRowReader {
             columns.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
         }
         return new RowBuilder(System.currentTimeMillis())
-                .id(text(rs, columns, "id"))
-                .eventId(text(rs, columns, "event_id"), "uuid".equals(type(meta, columns, "event_id")))
-                .eventType(text(rs, columns, "event_type"))
-                .payload(text(rs, columns, "payload"), Set.of("json", "jsonb").contains(type(meta, columns, "payload")))
+                .id(text(rs, columns, OutboxRowReader.ID))
+                .eventId(text(rs, columns, OutboxRowReader.EVENT_ID), "uuid".equals(type(meta, columns, OutboxRowReader.EVENT_ID)))
+                .eventType(text(rs, columns, OutboxRowReader.EVENT_TYPE))
+                .payload(text(rs, columns, OutboxRowReader.PAYLOAD),
+                        Set.of("json", "jsonb").contains(type(meta, columns, OutboxRowReader.PAYLOAD)))
                 .createdAt(createdAt(rs, meta, columns))
-                .aggregateType(text(rs, columns, "aggregate_type"))
-                .aggregateId(text(rs, columns, "aggregate_id"))
-                .headers(text(rs, columns, "headers"))
+                .aggregateType(text(rs, columns, OutboxRowReader.AGGREGATE_TYPE))
+                .aggregateId(text(rs, columns, OutboxRowReader.AGGREGATE_ID))
+                .headers(text(rs, columns, OutboxRowReader.HEADERS))
                 .build();
     }
 

@@ -28,9 +28,17 @@ public final class OutboxRowReader {
     private static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
     private static final String DATE = "io.debezium.time.Date";
 
+    static final String ID = "id";
+    static final String EVENT_ID = "event_id";
+    static final String EVENT_TYPE = "event_type";
+    static final String PAYLOAD = "payload";
+    static final String AGGREGATE_TYPE = "aggregate_type";
+    static final String AGGREGATE_ID = "aggregate_id";
+    static final String HEADERS = "headers";
+
     /** The columns a row is read from; Debezium converts only these (others, such as {@code status}, are never read). */
-    public static final List<String> COLUMNS = List.of("id", "event_id", "event_type", "payload", CreatedAt.COLUMN,
-            "aggregate_type", "aggregate_id", "headers");
+    public static final List<String> COLUMNS = List.of(ID, EVENT_ID, EVENT_TYPE, PAYLOAD, CreatedAt.COLUMN,
+            AGGREGATE_TYPE, AGGREGATE_ID, HEADERS);
 
     private OutboxRowReader() {
     }
@@ -54,14 +62,14 @@ public final class OutboxRowReader {
             return new RowBuilder(commitTime).problem("the change record has no row image").build();
         }
         return new RowBuilder(commitTime)
-                .id(text(after, "id"))
-                .eventId(text(after, "event_id"), isType(after, "event_id", UUID_TYPE))
-                .eventType(text(after, "event_type"))
-                .payload(text(after, "payload"), isType(after, "payload", JSON_TYPE))
+                .id(text(after, ID))
+                .eventId(text(after, EVENT_ID), isType(after, EVENT_ID, UUID_TYPE))
+                .eventType(text(after, EVENT_TYPE))
+                .payload(text(after, PAYLOAD), isType(after, PAYLOAD, JSON_TYPE))
                 .createdAt(createdAt(after))
-                .aggregateType(text(after, "aggregate_type"))
-                .aggregateId(text(after, "aggregate_id"))
-                .headers(text(after, "headers"))
+                .aggregateType(text(after, AGGREGATE_TYPE))
+                .aggregateId(text(after, AGGREGATE_ID))
+                .headers(text(after, HEADERS))
                 .build();
     }
 
