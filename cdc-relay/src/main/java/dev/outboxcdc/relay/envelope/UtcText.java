@@ -1,5 +1,6 @@
 package dev.outboxcdc.relay.envelope;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -19,6 +20,7 @@ final class UtcText {
     private static final int MAX_LENGTH = 30;
     /** The envelope keeps at least this many fraction digits, as {@link CreatedAt#ISO} writes them. */
     private static final int MIN_FRACTION_DIGITS = 6;
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
     private UtcText() {
     }
@@ -37,8 +39,8 @@ final class UtcText {
         int hour = digits(text, 11, 13);
         int minute = digits(text, 14, 16);
         int second = digits(text, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59) {
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                || second > 59) {
             return null;
         }
         int nanos = 0;
@@ -55,10 +57,12 @@ final class UtcText {
         } else if (text.charAt(19) != 'Z') {
             return null;
         }
-        if (day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException noSuchDate) { // month 13, April 31st, ...
             return null;
         }
-        long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
     }
 
@@ -86,8 +90,6 @@ final class UtcText {
         out.setLength(end);
         return out.append('Z').toString();
     }
-
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
     /** The non-negative number written by the ASCII digits {@code text[from, to)}, or -1. */
     private static int digits(String text, int from, int to) {
