@@ -74,6 +74,12 @@ class PartitionedConsumersIT {
         String deadLetters = SubscriptionQueues.deadLetterQueue(name + ".ledger.#");
         Awaitility.await("the instances declared the partitions").atMost(Duration.ofSeconds(60))
                 .until(() -> fixture.rabbit.messageCount(deadLetters) >= 0);
+        // Events are published once every instance consumes one partition: else the first instances can
+        // handle the first half before the last one joins, and the killed one may have had nothing.
+        String main = name + ".ledger.#";
+        Awaitility.await("every instance consumes one partition").atMost(Duration.ofSeconds(90))
+                .during(RabbitOutboxConsumer.REBALANCE_INTERVAL.multipliedBy(2))
+                .until(() -> membersJoined(main) == PARTITIONS && eachPartitionHasOneConsumer(main));
 
         int total = AGGREGATES * EVENTS_PER_AGGREGATE + WITHOUT_AGGREGATE;
         publishInterleaved(0, EVENTS_PER_AGGREGATE / 2);
@@ -122,6 +128,39 @@ class PartitionedConsumersIT {
                 throw new IllegalStateException("events not confirmed", e);
             }
         });
+    }
+
+    /** The membership slots of {@code main} held by instances (exclusive queues of other connections). */
+    private int membersJoined(String main) {
+        int members = 0;
+        for (int slot = 0; slot < PARTITIONS + 2; slot++) {
+            if (heldByAnother(PartitionBalancer.memberQueue(main, slot))) {
+                members++;
+            }
+        }
+        return members;
+    }
+
+    /** True when another connection holds {@code queue} exclusively (a passive declaration is refused with 405). */
+    private boolean heldByAnother(String queue) {
+        try (var connection = fixture.rabbit.connect(); var channel = connection.createChannel()) {
+            channel.queueDeclarePassive(queue);
+            return false;
+        } catch (java.io.IOException e) {
+            return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 405;
+        } catch (TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            return false;
+        }
+    }
+
+    private boolean eachPartitionHasOneConsumer(String main) {
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            if (fixture.rabbit.consumerCount(SubscriptionQueues.partitionQueue(main, partition)) != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long applied() {

@@ -82,6 +82,15 @@ public record RabbitEndpoint(String uri) {
         }
     }
 
+    /** The number of consumers of {@code queue} (active or waiting), or -1 when it does not exist. */
+    public long consumerCount(String queue) {
+        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            return -1; // 404: the failed check closed the channel
+        }
+    }
+
     /** Runs {@code action} on a fresh channel. */
     public void withChannel(ChannelAction action) {
         try (Connection connection = connect(); Channel channel = connection.createChannel()) {
