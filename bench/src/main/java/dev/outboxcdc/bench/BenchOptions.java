@@ -29,9 +29,24 @@ import java.util.Set;
  * @param phases          the phases to run ({@link #PHASES}): per relay, and the consumer phase once; all by default
  * @param consumerPhase   what the consumer phase measures
  */
-record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, int writers, String pgHost, int pgPort,
-        String pgUser, String pgPassword, String rabbitmqUri, Path relayJar, Path relayImageDir, Path output, boolean quick,
-        Set<String> relays, Set<String> phases, ConsumerPhaseOptions consumerPhase) {
+record BenchOptions(
+        int events,
+        int pacedRate,
+        int pacedSeconds,
+        int retained,
+        int writers,
+        String pgHost,
+        int pgPort,
+        String pgUser,
+        String pgPassword,
+        String rabbitmqUri,
+        Path relayJar,
+        Path relayImageDir,
+        Path output,
+        boolean quick,
+        Set<String> relays,
+        Set<String> phases,
+        ConsumerPhaseOptions consumerPhase) {
 
     /** cdc-relay as the README runs it anywhere else: {@code java -jar cdc-relay.jar}, no JVM options. */
     static final String PLAIN = "cdc-relay";
@@ -92,11 +107,13 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
             } else if (arg.startsWith("--phases=")) {
                 phases = subset(arg.substring(9), PHASES, "phase");
             } else {
-                throw new IllegalArgumentException("unknown argument " + arg + " (use --quick, --events=N, --paced-seconds=N,"
-                        + " --retained=N, --consumer-events=N, --rounds=N, --relay-jar=FILE, --relay-image-dir=DIR, --output=FILE,"
-                        + " --relays=" + String.join(",", RELAYS)
-                        + ", --phases=" + String.join(",", PHASES) + ", --consumers=" + String.join(",", ConsumerPhaseOptions.CONSUMERS)
-                        + ")");
+                throw new IllegalArgumentException(
+                        "unknown argument " + arg + " (use --quick, --events=N, --paced-seconds=N,"
+                                + " --retained=N, --consumer-events=N, --rounds=N, --relay-jar=FILE, --relay-image-dir=DIR, --output=FILE,"
+                                + " --relays=" + String.join(",", RELAYS)
+                                + ", --phases=" + String.join(",", PHASES) + ", --consumers="
+                                + String.join(",", ConsumerPhaseOptions.CONSUMERS)
+                                + ")");
             }
         }
         if (!outputGiven) {
@@ -109,11 +126,19 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
                 pacedSeconds != null ? pacedSeconds : quick ? 10 : 30,
                 retained != null ? retained : quick ? 100_000 : 1_000_000,
                 4,
-                env("OUTBOX_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
-                env("OUTBOX_TEST_PG_USER", "postgres"), env("OUTBOX_TEST_PG_PASSWORD", ""),
+                env("OUTBOX_TEST_PG_HOST", "127.0.0.1"),
+                Integer.parseInt(env("OUTBOX_TEST_PG_PORT", "5432")),
+                env("OUTBOX_TEST_PG_USER", "postgres"),
+                env("OUTBOX_TEST_PG_PASSWORD", ""),
                 env("OUTBOX_TEST_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672/%2F"),
-                relayJar, relayImageDir, output, quick, relays, phases,
-                new ConsumerPhaseOptions(consumerEvents != null ? consumerEvents : quick ? 20_000 : 50_000, rounds, consumers));
+                relayJar,
+                relayImageDir,
+                output,
+                quick,
+                relays,
+                phases,
+                new ConsumerPhaseOptions(
+                        consumerEvents != null ? consumerEvents : quick ? 20_000 : 50_000, rounds, consumers));
     }
 
     /** Whether the run measures {@code relay} at all. */
@@ -133,7 +158,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
 
     /** Whether every relay and phase runs, so the targets can all be checked. */
     boolean complete() {
-        return relays.containsAll(RELAYS) && phases.containsAll(PHASES)
+        return relays.containsAll(RELAYS)
+                && phases.containsAll(PHASES)
                 && consumerPhase.consumers().containsAll(ConsumerPhaseOptions.CONSUMERS);
     }
 
@@ -141,7 +167,8 @@ record BenchOptions(int events, int pacedRate, int pacedSeconds, int retained, i
         Set<String> chosen = new LinkedHashSet<>(Arrays.asList(list.split(",")));
         for (String name : chosen) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown " + what + " '" + name + "' (known: " + String.join(", ", known) + ")");
+                throw new IllegalArgumentException(
+                        "unknown " + what + " '" + name + "' (known: " + String.join(", ", known) + ")");
             }
         }
         return chosen;

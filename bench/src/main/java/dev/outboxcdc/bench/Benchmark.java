@@ -23,8 +23,8 @@ import java.util.UUID;
 public final class Benchmark {
 
     /** Each relay's databases (and its log, {@code target/bench/<database>.log}) are named with its suffix. */
-    private static final Map<String, String> DATABASE_SUFFIX = Map.of(BenchOptions.PLAIN, "cdc", BenchOptions.IMAGE, "img",
-            BenchOptions.POLLING, "poll");
+    private static final Map<String, String> DATABASE_SUFFIX =
+            Map.of(BenchOptions.PLAIN, "cdc", BenchOptions.IMAGE, "img", BenchOptions.POLLING, "poll");
 
     private final BenchOptions options;
     private final ConnectionFactory factory = new ConnectionFactory();
@@ -76,7 +76,10 @@ public final class Benchmark {
 
             step("writers alone: " + options.writers() + " writers, transactions of 10 rows");
             String writersDb = createDatabase("w", 0);
-            results.writersAlone = options.events() / new Workload(options, writersDb).writeAtFullSpeed(options.events()).seconds();
+            results.writersAlone = options.events()
+                    / new Workload(options, writersDb)
+                            .writeAtFullSpeed(options.events())
+                            .seconds();
             dropDatabase(writersDb);
 
             for (String relay : BenchOptions.RELAYS) {
@@ -116,7 +119,8 @@ public final class Benchmark {
             result.keepUpLagSeconds = (receiver.lastNanos() - written.lastCommitNanos()) / 1e9;
         }
         if (options.runs("paced")) {
-            step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds() + " s after a warm-up");
+            step(relay.name() + ": paced " + options.pacedRate() + " events/s for " + options.pacedSeconds()
+                    + " s after a warm-up");
             Paced paced = paced(receiver, relay, workload);
             result.paced = paced.latency();
             result.pacedStalls = paced.stalls();
@@ -144,8 +148,7 @@ public final class Benchmark {
     }
 
     /** A drain's rate, and the relay's CPU seconds per 10,000 events from its readiness to the last event received. */
-    private record Drain(double eventsPerSecond, double cpuPer10k) {
-    }
+    private record Drain(double eventsPerSecond, double cpuPer10k) {}
 
     /** Writes a backlog while {@code relay} is stopped, starts it and measures how it drains the backlog. */
     private Drain drain(Receiver receiver, Relay relay, Workload workload) throws Exception {
@@ -154,13 +157,13 @@ public final class Benchmark {
         relay.start();
         double cpu = relay.cpuSeconds();
         receiver.await(options.events(), timeout(options.events()));
-        return new Drain(options.events() / seconds(receiver.lastNanos() - receiver.firstNanos()),
+        return new Drain(
+                options.events() / seconds(receiver.lastNanos() - receiver.firstNanos()),
                 per10k(relay.cpuSeconds() - cpu, options.events()));
     }
 
     /** A paced phase's latencies, the machine's stalls and the relay's CPU per 10,000 events meanwhile. */
-    private record Paced(Results.Latency latency, Results.Stall stalls, double cpuPer10k) {
-    }
+    private record Paced(Results.Latency latency, Results.Stall stalls, double cpuPer10k) {}
 
     /** Writes at the paced rate, first a warm-up, then the measured part; returns what the measured part saw. */
     private Paced paced(Receiver receiver, Relay relay, Workload workload) throws Exception {
@@ -175,8 +178,13 @@ public final class Benchmark {
             workload.writePaced(paced, options.pacedRate());
             receiver.await(paced, timeout(paced));
             double cpuPer10k = per10k(relay.cpuSeconds() - cpu, paced);
-            return new Paced(new Results.Latency(receiver.percentileMillis(0.50), receiver.percentileMillis(0.95),
-                    receiver.percentileMillis(0.99)), stalls.result(), cpuPer10k);
+            return new Paced(
+                    new Results.Latency(
+                            receiver.percentileMillis(0.50),
+                            receiver.percentileMillis(0.95),
+                            receiver.percentileMillis(0.99)),
+                    stalls.result(),
+                    cpuPer10k);
         }
     }
 
@@ -188,18 +196,24 @@ public final class Benchmark {
 
     private String createDatabase(String suffix, int retained) throws Exception {
         String name = "bench_" + run + "_" + suffix;
-        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+        try (var admin = DriverManager.getConnection(
+                        options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         }
         try (var db = DriverManager.getConnection(options.jdbcUrl(name), options.pgUser(), options.pgPassword());
                 Statement statement = db.createStatement()) {
-            statement.execute(new String(Benchmark.class.getResourceAsStream("/dev/outboxcdc/writer/schema/outbox_events.sql")
-                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            statement.execute("CREATE INDEX outbox_events_pending_idx ON outbox_events (created_at) WHERE status = 'PENDING'");
+            statement.execute(new String(
+                    Benchmark.class
+                            .getResourceAsStream("/dev/outboxcdc/writer/schema/outbox_events.sql")
+                            .readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            statement.execute(
+                    "CREATE INDEX outbox_events_pending_idx ON outbox_events (created_at) WHERE status = 'PENDING'");
             if (retained > 0) {
                 statement.execute("INSERT INTO outbox_events (id, event_id, event_type, payload, status, created_at)"
-                        + " SELECT gen_random_uuid(), gen_random_uuid(), 'bench.retained', '" + Workload.PAYLOAD + "'::jsonb,"
+                        + " SELECT gen_random_uuid(), gen_random_uuid(), 'bench.retained', '" + Workload.PAYLOAD
+                        + "'::jsonb,"
                         + " 'PUBLISHED', now() - interval '1 day' FROM generate_series(1, " + retained + ")");
                 statement.execute("VACUUM ANALYZE outbox_events");
             }
@@ -208,22 +222,27 @@ public final class Benchmark {
     }
 
     private void dropDatabase(String name) throws Exception {
-        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+        try (var admin = DriverManager.getConnection(
+                        options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
                 Statement statement = admin.createStatement()) {
-            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name + "'");
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '"
+                    + name + "'");
             statement.execute("DROP DATABASE " + name + " WITH (FORCE)");
         }
     }
 
     private void declareExchange() throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench"); Channel channel = connection.createChannel()) {
+        try (Connection connection = factory.newConnection("outbox-bench");
+                Channel channel = connection.createChannel()) {
             channel.exchangeDeclare("outbox.unrouted", BuiltinExchangeType.FANOUT, true);
-            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", "outbox.unrouted"));
+            channel.exchangeDeclare(
+                    exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", "outbox.unrouted"));
         }
     }
 
     private void deleteExchange() throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench"); Channel channel = connection.createChannel()) {
+        try (Connection connection = factory.newConnection("outbox-bench");
+                Channel channel = connection.createChannel()) {
             channel.exchangeDelete(exchange);
         }
     }
@@ -235,8 +254,10 @@ public final class Benchmark {
     }
 
     private String postgresVersion() throws Exception {
-        try (var admin = DriverManager.getConnection(options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
-                Statement statement = admin.createStatement(); var rs = statement.executeQuery("SHOW server_version")) {
+        try (var admin = DriverManager.getConnection(
+                        options.jdbcUrl("postgres"), options.pgUser(), options.pgPassword());
+                Statement statement = admin.createStatement();
+                var rs = statement.executeQuery("SHOW server_version")) {
             rs.next();
             return "PostgreSQL " + rs.getString(1);
         }

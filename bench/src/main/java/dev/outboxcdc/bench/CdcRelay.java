@@ -28,7 +28,8 @@ final class CdcRelay implements Relay {
     /** The JVM options the image sets in JAVA_TOOL_OPTIONS: scripts/relay-jvm-options. */
     static final String SHIPPED_JVM_OPTIONS = shippedJvmOptions();
     /** JVM options added to both variants' command lines (a profiler, say); none by default. */
-    static final String EXTRA_JVM_OPTIONS = System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS", "").trim();
+    static final String EXTRA_JVM_OPTIONS =
+            System.getenv().getOrDefault("OUTBOX_BENCH_RELAY_JVM_OPTS", "").trim();
 
     private final BenchOptions options;
     private final String variant;
@@ -60,7 +61,8 @@ final class CdcRelay implements Relay {
         }
         if (BenchOptions.IMAGE.equals(variant)) {
             command.add("-XX:SharedArchiveFile=" + options.relayImageDir().resolve("cdc-relay.jsa"));
-            command.addAll(List.of("-jar", options.relayImageDir().resolve("cdc-relay.jar").toString()));
+            command.addAll(List.of(
+                    "-jar", options.relayImageDir().resolve("cdc-relay.jar").toString()));
         } else {
             command.addAll(List.of("-jar", options.relayJar().toString()));
         }
@@ -74,7 +76,8 @@ final class CdcRelay implements Relay {
 
     @Override
     public double start() throws Exception {
-        if (BenchOptions.IMAGE.equals(variant) && !Files.isRegularFile(options.relayImageDir().resolve("cdc-relay.jsa"))) {
+        if (BenchOptions.IMAGE.equals(variant)
+                && !Files.isRegularFile(options.relayImageDir().resolve("cdc-relay.jsa"))) {
             throw new IllegalStateException("no class-data sharing archive in " + options.relayImageDir()
                     + ": prepare it with scripts/relay-cds.sh " + options.relayJar() + " " + options.relayImageDir());
         }
@@ -105,8 +108,10 @@ final class CdcRelay implements Relay {
         long begin = System.nanoTime();
         process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = begin + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

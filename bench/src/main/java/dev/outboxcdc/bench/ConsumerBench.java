@@ -56,9 +56,13 @@ final class ConsumerBench {
     /** Measures every consumer in {@code database} (which has no tables of the phase yet). */
     ConsumerResults measure(String database) throws Exception {
         try (HikariDataSource pool = pool(database)) {
-            try (var db = pool.getConnection(); Statement statement = db.createStatement()) {
-                statement.execute(new String(ConsumerBench.class.getResourceAsStream("/dev/outboxcdc/writer/schema/processed_events.sql")
-                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            try (var db = pool.getConnection();
+                    Statement statement = db.createStatement()) {
+                statement.execute(new String(
+                        ConsumerBench.class
+                                .getResourceAsStream("/dev/outboxcdc/writer/schema/processed_events.sql")
+                                .readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8));
                 statement.execute(Effects.DDL);
             }
             List<ConsumerUnderTest> consumers = consumers(pool);
@@ -73,9 +77,15 @@ final class ConsumerBench {
                     int i = (k + round - 1) % consumers.size();
                     ConsumerUnderTest consumer = consumers.get(i);
                     Drain drain = drainRepeating(consumer, "r" + round + "." + i, phase.events(), pool, results);
-                    step(String.format("consumers: round %d, %s (prefetch %d): %,.0f events/s; CPU per event %.0f µs in the"
-                            + " handling threads, %.0f µs in the process", round, consumer.label(), consumer.prefetch(), drain.rate(),
-                            drain.workerCpuMicrosPerEvent(), drain.cpuMicrosPerEvent()));
+                    step(String.format(
+                            "consumers: round %d, %s (prefetch %d): %,.0f events/s; CPU per event %.0f µs in the"
+                                    + " handling threads, %.0f µs in the process",
+                            round,
+                            consumer.label(),
+                            consumer.prefetch(),
+                            drain.rate(),
+                            drain.workerCpuMicrosPerEvent(),
+                            drain.cpuMicrosPerEvent()));
                     results.add(i, drain);
                 }
             }
@@ -87,14 +97,14 @@ final class ConsumerBench {
      * One drain's rate; the CPU time per event of the threads that handled the deliveries; and of the whole
      * benchmark process meanwhile (also amqp-client's reader, the pool, GC and JIT).
      */
-    record Drain(double rate, double workerCpuMicrosPerEvent, double cpuMicrosPerEvent) {
-    }
+    record Drain(double rate, double workerCpuMicrosPerEvent, double cpuMicrosPerEvent) {}
 
     /**
      * {@link #drain}, repeated on a fresh queue when it fails, at most {@value #ATTEMPTS} times: other work on this
      * machine restarts PostgreSQL now and then. A consumer that fails every time fails the run.
      */
-    private Drain drainRepeating(ConsumerUnderTest consumer, String name, int events, DataSource pool, ConsumerResults results)
+    private Drain drainRepeating(
+            ConsumerUnderTest consumer, String name, int events, DataSource pool, ConsumerResults results)
             throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -103,8 +113,8 @@ final class ConsumerBench {
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
-                step("consumers: " + consumer.label() + " failed (" + e.getMessage() + "); draining a fresh queue again once the"
-                        + " database answers");
+                step("consumers: " + consumer.label() + " failed (" + e.getMessage()
+                        + "); draining a fresh queue again once the" + " database answers");
                 results.repeated(consumer.label() + ": " + e.getMessage());
                 awaitDatabase(pool);
             }
@@ -142,7 +152,8 @@ final class ConsumerBench {
     /** Fills a fresh queue with {@code events} envelopes, lets {@code consumer} drain it, checks the effects; returns events/s. */
     private Drain drain(ConsumerUnderTest consumer, String name, int events, DataSource pool) throws Exception {
         String queue = prefix + name;
-        try (var db = pool.getConnection(); Statement statement = db.createStatement()) {
+        try (var db = pool.getConnection();
+                Statement statement = db.createStatement()) {
             statement.execute("TRUNCATE processed_events, " + Effects.TABLE);
         }
         try {
@@ -150,7 +161,8 @@ final class ConsumerBench {
             RawPublisher.publish(factory, "", queue, events);
             long ready = messages(queue);
             if (ready != events) {
-                throw new IllegalStateException("queue " + queue + " holds " + ready + " messages after publishing " + events);
+                throw new IllegalStateException(
+                        "queue " + queue + " holds " + ready + " messages after publishing " + events);
             }
             Progress progress = new Progress(events);
             double rate;
@@ -174,20 +186,25 @@ final class ConsumerBench {
             throw new IllegalStateException(consumer.label() + " left " + left + " messages in " + queue);
         }
         long expected = consumer.writes() ? events : 0;
-        try (var db = pool.getConnection(); Statement statement = db.createStatement();
+        try (var db = pool.getConnection();
+                Statement statement = db.createStatement();
                 ResultSet counts = statement.executeQuery("SELECT (SELECT count(*) FROM " + Effects.TABLE + "),"
-                        + " (SELECT count(DISTINCT event_id) FROM " + Effects.TABLE + "), (SELECT count(*) FROM processed_events)")) {
+                        + " (SELECT count(DISTINCT event_id) FROM " + Effects.TABLE
+                        + "), (SELECT count(*) FROM processed_events)")) {
             counts.next();
             long effects = counts.getLong(1);
             long distinct = counts.getLong(2);
             long processed = counts.getLong(3);
             if (effects != expected || distinct != expected || processed != expected) {
-                throw new IllegalStateException(consumer.label() + " drained " + events + " events into " + effects + " effects ("
-                        + distinct + " distinct events) and " + processed + " processed_events records; expected " + expected
-                        + " of each");
+                throw new IllegalStateException(
+                        consumer.label() + " drained " + events + " events into " + effects + " effects ("
+                                + distinct + " distinct events) and " + processed
+                                + " processed_events records; expected " + expected
+                                + " of each");
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the effects of " + consumer.label() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot count the effects of " + consumer.label() + ": " + e.getMessage(), e);
         }
     }
 
@@ -205,13 +222,15 @@ final class ConsumerBench {
     private void declare(String queue) throws Exception {
         // Durable and classic, as consumer-support declares its main queue (SupportConsumer pins the type), so every
         // consumer reads the same kind of queue and consumer-support's own declaration matches.
-        try (Connection connection = factory.newConnection("outbox-bench-consumers"); Channel channel = connection.createChannel()) {
+        try (Connection connection = factory.newConnection("outbox-bench-consumers");
+                Channel channel = connection.createChannel()) {
             channel.queueDeclare(queue, true, false, false, QueueType.CLASSIC.arguments(Map.of()));
         }
     }
 
     private long messages(String queue) throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench-consumers"); Channel channel = connection.createChannel()) {
+        try (Connection connection = factory.newConnection("outbox-bench-consumers");
+                Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(queue).getMessageCount();
         }
     }

@@ -16,7 +16,8 @@ record ConsumerPhaseOptions(int events, int rounds, Set<String> consumers) {
      * The consumers the phase can measure: acks only; hand-written at consumer-support's default prefetch
      * and at Spring AMQP's; consumer-support with 1, 2 and 4 workers.
      */
-    static final List<String> CONSUMERS = List.of("raw", "hand-written", "hand-written-250", "support-1", "support-2", "support-4");
+    static final List<String> CONSUMERS =
+            List.of("raw", "hand-written", "hand-written-250", "support-1", "support-2", "support-4");
 
     ConsumerPhaseOptions {
         if (events < 1 || rounds < 1) {

@@ -44,35 +44,62 @@ final class ConsumerResults {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("## Consumers: draining a pre-filled queue\n\n");
-        md.append("Each consumer drains a fresh queue of ").append(String.format("%,d", events))
+        md.append("Each consumer drains a fresh queue of ")
+                .append(String.format("%,d", events))
                 .append(" envelopes (the relay's message properties, persistent, published beforehand). Per event the")
-                .append(" consumers that write parse the envelope, insert the `processed_events` record (`ON CONFLICT DO")
-                .append(" NOTHING`) and one row into `").append(Effects.TABLE).append("` in one transaction, commit, then ack")
-                .append(" one message; the raw consumer only acks. All use one HikariCP pool (its defaults, maximumPoolSize ")
-                .append(ConsumerBench.POOL_SIZE).append(") and a RabbitMQ connection of their own; the hand-written consumer is")
-                .append(" amqp-client's `DefaultConsumer` on one channel. The consumers run one at a time, interleaved in ")
-                .append(rounds).append(" round(s) after a warm-up, the order rotated each round; a rate is the events divided")
-                .append(" by the time from the first to the last ack. After each drain the effects and the records must")
-                .append(" number exactly the events and the queue must be empty, or the run fails. CPU per event (user and")
-                .append(" system, medians): of the threads that handled the deliveries, and of the whole benchmark process")
-                .append(" during the drain (also amqp-client's reader threads, GC and JIT); PostgreSQL's and RabbitMQ's are")
+                .append(
+                        " consumers that write parse the envelope, insert the `processed_events` record (`ON CONFLICT DO")
+                .append(" NOTHING`) and one row into `")
+                .append(Effects.TABLE)
+                .append("` in one transaction, commit, then ack")
+                .append(
+                        " one message; the raw consumer only acks. All use one HikariCP pool (its defaults, maximumPoolSize ")
+                .append(ConsumerBench.POOL_SIZE)
+                .append(") and a RabbitMQ connection of their own; the hand-written consumer is")
+                .append(
+                        " amqp-client's `DefaultConsumer` on one channel. The consumers run one at a time, interleaved in ")
+                .append(rounds)
+                .append(" round(s) after a warm-up, the order rotated each round; a rate is the events divided")
+                .append(
+                        " by the time from the first to the last ack. After each drain the effects and the records must")
+                .append(
+                        " number exactly the events and the queue must be empty, or the run fails. CPU per event (user and")
+                .append(
+                        " system, medians): of the threads that handled the deliveries, and of the whole benchmark process")
+                .append(
+                        " during the drain (also amqp-client's reader threads, GC and JIT); PostgreSQL's and RabbitMQ's are")
                 .append(" not in it.\n\n");
         md.append("| consumer | prefetch | events/s (median) | each round | × hand-written, prefetch ")
-                .append(ConsumerBench.DEFAULT_PREFETCH).append(" | CPU per event, handling threads / process (µs) |\n")
+                .append(ConsumerBench.DEFAULT_PREFETCH)
+                .append(" | CPU per event, handling threads / process (µs) |\n")
                 .append("|---|---|---|---|---|---|\n");
         double baseline = handWritten() < 0 ? Double.NaN : median(rates, handWritten());
         for (int i = 0; i < consumers.size(); i++) {
             ConsumerUnderTest consumer = consumers.get(i);
             boolean perWorker = consumer instanceof SupportConsumer support && support.workers() > 1;
-            md.append("| ").append(consumer.label()).append(" | ").append(consumer.prefetch()).append(perWorker ? " per worker" : "")
-                    .append(" | ").append(fmt(median(rates, i))).append(" | ")
-                    .append(rates.get(i).stream().map(ConsumerResults::fmt).collect(Collectors.joining(" / "))).append(" | ")
-                    .append(Double.isNaN(baseline) ? "not run" : String.format("%.2f", median(rates, i) / baseline)).append(" | ")
-                    .append(fmt(median(workerCpu, i))).append(" / ").append(fmt(median(cpu, i))).append(" |\n");
+            md.append("| ")
+                    .append(consumer.label())
+                    .append(" | ")
+                    .append(consumer.prefetch())
+                    .append(perWorker ? " per worker" : "")
+                    .append(" | ")
+                    .append(fmt(median(rates, i)))
+                    .append(" | ")
+                    .append(rates.get(i).stream().map(ConsumerResults::fmt).collect(Collectors.joining(" / ")))
+                    .append(" | ")
+                    .append(Double.isNaN(baseline) ? "not run" : String.format("%.2f", median(rates, i) / baseline))
+                    .append(" | ")
+                    .append(fmt(median(workerCpu, i)))
+                    .append(" / ")
+                    .append(fmt(median(cpu, i)))
+                    .append(" |\n");
         }
         if (!repeated.isEmpty()) {
-            md.append("\n").append(repeated.size()).append(" drain(s) failed and were repeated on a fresh queue: ")
-                    .append(String.join("; ", repeated)).append(".\n");
+            md.append("\n")
+                    .append(repeated.size())
+                    .append(" drain(s) failed and were repeated on a fresh queue: ")
+                    .append(String.join("; ", repeated))
+                    .append(".\n");
         }
         return md.toString();
     }
@@ -82,27 +109,30 @@ final class ConsumerResults {
         List<String> lines = new ArrayList<>();
         int hand = handWritten();
         int one = support(1);
-        String shareTarget = "consumer-support with 1 worker ≥ " + TARGET_SHARE + " × the hand-written consumer at prefetch "
-                + ConsumerBench.DEFAULT_PREFETCH;
+        String shareTarget = "consumer-support with 1 worker ≥ " + TARGET_SHARE
+                + " × the hand-written consumer at prefetch " + ConsumerBench.DEFAULT_PREFETCH;
         if (hand < 0 || one < 0) {
             lines.add("not measured in this run: " + shareTarget);
         } else {
             double share = median(one) / median(hand);
             List<String> each = new ArrayList<>();
             for (int r = 0; r < Math.min(rates.get(one).size(), rates.get(hand).size()); r++) {
-                each.add(String.format("%.2f", rates.get(one).get(r) / rates.get(hand).get(r)));
+                each.add(String.format(
+                        "%.2f", rates.get(one).get(r) / rates.get(hand).get(r)));
             }
-            lines.add((share >= TARGET_SHARE ? "met: " : "**missed**: ") + shareTarget + " — measured " + String.format("%.2f", share)
-                    + "× (each round: " + String.join(", ", each) + ")");
+            lines.add((share >= TARGET_SHARE ? "met: " : "**missed**: ") + shareTarget + " — measured "
+                    + String.format("%.2f", share) + "× (each round: " + String.join(", ", each) + ")");
         }
         int most = support(ConsumerBench.POOL_SIZE);
-        String scaleTarget = "more workers drain faster: consumer-support with " + ConsumerBench.POOL_SIZE + " workers vs 1";
+        String scaleTarget =
+                "more workers drain faster: consumer-support with " + ConsumerBench.POOL_SIZE + " workers vs 1";
         if (one < 0 || most < 0) {
             lines.add("not measured in this run: " + scaleTarget);
         } else {
             double scale = median(most) / median(one);
             int two = support(2);
-            lines.add((scale > 1 ? "met: " : "**missed**: ") + scaleTarget + " — measured " + String.format("%.2f", scale) + "×"
+            lines.add((scale > 1 ? "met: " : "**missed**: ") + scaleTarget + " — measured "
+                    + String.format("%.2f", scale) + "×"
                     + (two < 0 ? "" : " (2 workers: " + String.format("%.2f", median(two) / median(one)) + "×)"));
         }
         return lines;
@@ -113,11 +143,16 @@ final class ConsumerResults {
     }
 
     private static double median(List<List<Double>> values, int consumer) {
-        double[] sorted = values.get(consumer).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted = values.get(consumer).stream()
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
         if (sorted.length == 0) {
             return Double.NaN;
         }
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** The hand-written consumer at the default prefetch, or -1. */

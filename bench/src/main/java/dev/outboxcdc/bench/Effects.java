@@ -21,8 +21,7 @@ final class Effects {
               written_at  timestamptz NOT NULL DEFAULT now())""";
     private static final String INSERT = "INSERT INTO bench_effects (event_id, employee_id, salary) VALUES (?, ?, ?)";
 
-    private Effects() {
-    }
+    private Effects() {}
 
     /** Writes {@code event}'s effect on {@code connection}, in its transaction. */
     static void write(Envelope event, Connection connection) throws SQLException {

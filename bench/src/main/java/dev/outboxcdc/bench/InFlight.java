@@ -34,7 +34,8 @@ final class InFlight {
         while (running > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException(running + " deliveries were still being handled " + timeout + " after the stop");
+                throw new IllegalStateException(
+                        running + " deliveries were still being handled " + timeout + " after the stop");
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }

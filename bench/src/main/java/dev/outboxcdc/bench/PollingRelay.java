@@ -27,7 +27,8 @@ final class PollingRelay implements Relay {
     private static final String SELECT = """
             SELECT id, event_id::text, event_type, payload::text, created_at FROM outbox_events
             WHERE status = 'PENDING' ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED""";
-    private static final String MARK = "UPDATE outbox_events SET status = 'PUBLISHED', updated_at = now() WHERE id = ANY (?)";
+    private static final String MARK =
+            "UPDATE outbox_events SET status = 'PUBLISHED', updated_at = now() WHERE id = ANY (?)";
 
     private final BenchOptions options;
     private final String database;
@@ -72,15 +73,26 @@ final class PollingRelay implements Relay {
     private void pollOnce() {
         try {
             List<Object> ids = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement(SELECT); ResultSet rs = select.executeQuery()) {
+            try (PreparedStatement select = db.prepareStatement(SELECT);
+                    ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));
                     Timestamp created = rs.getTimestamp(5);
                     String eventId = rs.getString(2);
-                    byte[] body = EnvelopeCodec.write(eventId, rs.getString(3), created.toInstant().toString(), rs.getString(4));
-                    channel.basicPublish(exchange, rs.getString(3), true, new AMQP.BasicProperties.Builder().messageId(eventId)
-                            .type(rs.getString(3)).contentType("application/json").deliveryMode(2)
-                            .timestamp(new Date(created.getTime())).build(), body);
+                    byte[] body = EnvelopeCodec.write(
+                            eventId, rs.getString(3), created.toInstant().toString(), rs.getString(4));
+                    channel.basicPublish(
+                            exchange,
+                            rs.getString(3),
+                            true,
+                            new AMQP.BasicProperties.Builder()
+                                    .messageId(eventId)
+                                    .type(rs.getString(3))
+                                    .contentType("application/json")
+                                    .deliveryMode(2)
+                                    .timestamp(new Date(created.getTime()))
+                                    .build(),
+                            body);
                 }
             }
             if (!ids.isEmpty()) {

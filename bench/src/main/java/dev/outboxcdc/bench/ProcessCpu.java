@@ -10,8 +10,7 @@ final class ProcessCpu {
     /** Clock ticks per second of {@code utime} and {@code stime} ({@code getconf CLK_TCK}). */
     private static final long TICKS_PER_SECOND = ticksPerSecond();
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     /** CPU seconds {@code pid} has used so far, or NaN when it is gone or this is not Linux. */
     static double seconds(long pid) {
@@ -31,7 +30,9 @@ final class ProcessCpu {
 
     private static long ticksPerSecond() {
         try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(getconf.getInputStream().readAllBytes()).trim();
             return getconf.waitFor() == 0 && out.matches("\\d+") ? Long.parseLong(out) : 100;
         } catch (IOException e) {

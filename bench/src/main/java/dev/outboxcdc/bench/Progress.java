@@ -59,11 +59,12 @@ final class Progress {
         boolean inTime = finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         Throwable cause = failure.get();
         if (cause != null) {
-            throw new IllegalStateException("the consumer failed after " + done.get() + " of " + expected + " deliveries: " + cause,
-                    cause);
+            throw new IllegalStateException(
+                    "the consumer failed after " + done.get() + " of " + expected + " deliveries: " + cause, cause);
         }
         if (!inTime) {
-            throw new IllegalStateException("only " + done.get() + " of " + expected + " deliveries were done within " + timeout);
+            throw new IllegalStateException(
+                    "only " + done.get() + " of " + expected + " deliveries were done within " + timeout);
         }
         return expected / (Math.max(lastNanos - firstNanos, 1) / 1e9);
     }
@@ -73,6 +74,9 @@ final class Progress {
      * Each consumer under test has threads of its own, started with it, so this is what its handling cost.
      */
     long workerCpuNanos() {
-        return workers.stream().mapToLong(THREADS::getThreadCpuTime).filter(t -> t > 0).sum();
+        return workers.stream()
+                .mapToLong(THREADS::getThreadCpuTime)
+                .filter(t -> t > 0)
+                .sum();
     }
 }

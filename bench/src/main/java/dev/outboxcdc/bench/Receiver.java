@@ -79,7 +79,8 @@ final class Receiver implements AutoCloseable {
         while (ids.size() < count) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException("only " + ids.size() + " of " + count + " events arrived within " + timeout);
+                throw new IllegalStateException(
+                        "only " + ids.size() + " of " + count + " events arrived within " + timeout);
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }

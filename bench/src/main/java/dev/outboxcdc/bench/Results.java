@@ -61,10 +61,19 @@ final class Results {
     String markdown(String broker, String postgres) throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Written by `scripts/bench.sh").append(options.quick() ? " --quick" : "").append("` on ").append(when)
+        md.append("Written by `scripts/bench.sh")
+                .append(options.quick() ? " --quick" : "")
+                .append("` on ")
+                .append(when)
                 .append(". Every number below comes from that run; run it again to reproduce.\n\n");
-        md.append("Machine: ").append(machine()).append("; ").append(postgres).append(", ").append(broker)
-                .append(", Java ").append(System.getProperty("java.version"))
+        md.append("Machine: ")
+                .append(machine())
+                .append("; ")
+                .append(postgres)
+                .append(", ")
+                .append(broker)
+                .append(", Java ")
+                .append(System.getProperty("java.version"))
                 .append(". PostgreSQL, RabbitMQ, the relay, the writers and the consumer share the machine.\n\n");
         if (options.runsRelays()) {
             relays(md);
@@ -74,9 +83,12 @@ final class Results {
         }
         md.append("\n## Targets\n\n");
         if (!options.complete()) {
-            md.append("A partial run (relays ").append(String.join(", ", options.relays())).append("; phases ")
-                    .append(String.join(", ", options.phases())).append("): targets of what it did not run say"
-                    + " \"not measured\" or, when none of the relay phases ran, are left out.\n\n");
+            md.append("A partial run (relays ")
+                    .append(String.join(", ", options.relays()))
+                    .append("; phases ")
+                    .append(String.join(", ", options.phases()))
+                    .append("): targets of what it did not run say"
+                            + " \"not measured\" or, when none of the relay phases ran, are left out.\n\n");
         }
         List<String> lines = new ArrayList<>();
         if (options.runsRelays()) {
@@ -97,34 +109,56 @@ final class Results {
 
     private void relays(StringBuilder md) {
         md.append("cdc-relay runs as a process of its own, configured by environment variables, in two ways:\n\n");
-        md.append("- `cdc-relay`: `").append(String.join(" ", CdcRelay.command(options, BenchOptions.PLAIN)))
+        md.append("- `cdc-relay`: `")
+                .append(String.join(" ", CdcRelay.command(options, BenchOptions.PLAIN)))
                 .append("`, the jar as built with the JVM's defaults (the README's way to run it anywhere else).\n");
-        md.append("- `cdc-relay-image`: `JAVA_TOOL_OPTIONS=\"").append(CdcRelay.SHIPPED_JVM_OPTIONS).append("\" ")
+        md.append("- `cdc-relay-image`: `JAVA_TOOL_OPTIONS=\"")
+                .append(CdcRelay.SHIPPED_JVM_OPTIONS)
+                .append("\" ")
                 .append(String.join(" ", CdcRelay.command(options, BenchOptions.IMAGE)))
-                .append("`, as `docker/cdc-relay.Dockerfile` runs it: with a class-data sharing archive"
-                        + " (`scripts/relay-cds.sh`), the options of `scripts/relay-jvm-options`; here outside a container.\n");
+                .append(
+                        "`, as `docker/cdc-relay.Dockerfile` runs it: with a class-data sharing archive"
+                                + " (`scripts/relay-cds.sh`), the options of `scripts/relay-jvm-options`; here outside a container.\n");
         if (!CdcRelay.EXTRA_JVM_OPTIONS.isEmpty()) {
-            md.append("- This run added `").append(CdcRelay.EXTRA_JVM_OPTIONS)
+            md.append("- This run added `")
+                    .append(CdcRelay.EXTRA_JVM_OPTIONS)
                     .append("` to both command lines (`OUTBOX_BENCH_RELAY_JVM_OPTS`).\n");
         }
         md.append('\n');
-        md.append("Workload: ").append(options.writers()).append(" concurrent writers (outbox-writer), transactions of ")
-                .append(Workload.ROWS_PER_TRANSACTION).append(" rows, ~").append(Workload.PAYLOAD.length())
-                .append("-byte JSON payloads; ").append(String.format("%,d", options.events()))
-                .append(" events per throughput phase (backlog drain; keep-up: the writers at full speed while the relay"
-                        + " streams, lag = last event received − writers' last commit); paced phase ").append(options.pacedRate()).append(" events/s for ")
-                .append(options.pacedSeconds()).append(" s after a warm-up; large-table drain with ")
-                .append(String.format("%,d", options.retained())).append(" rows retained. A consumer bound with `#` checks that")
-                .append(" every event arrived and measures commit-to-consume latency from the envelope's `timestamp`.\n\n");
+        md.append("Workload: ")
+                .append(options.writers())
+                .append(" concurrent writers (outbox-writer), transactions of ")
+                .append(Workload.ROWS_PER_TRANSACTION)
+                .append(" rows, ~")
+                .append(Workload.PAYLOAD.length())
+                .append("-byte JSON payloads; ")
+                .append(String.format("%,d", options.events()))
+                .append(
+                        " events per throughput phase (backlog drain; keep-up: the writers at full speed while the relay"
+                                + " streams, lag = last event received − writers' last commit); paced phase ")
+                .append(options.pacedRate())
+                .append(" events/s for ")
+                .append(options.pacedSeconds())
+                .append(" s after a warm-up; large-table drain with ")
+                .append(String.format("%,d", options.retained()))
+                .append(" rows retained. A consumer bound with `#` checks that")
+                .append(
+                        " every event arrived and measures commit-to-consume latency from the envelope's `timestamp`.\n\n");
         md.append("| | raw ceiling | cdc-relay | cdc-relay-image | polling relay |\n|---|---|---|---|---|\n");
         md.append("| writers alone (inserts/s) | ").append(fmt(writersAlone)).append(" | | | |\n");
-        md.append("| confirmed publishes/s (plain amqp-client publisher) | ").append(fmt(raw)).append(" | | | |\n");
+        md.append("| confirmed publishes/s (plain amqp-client publisher) | ")
+                .append(fmt(raw))
+                .append(" | | | |\n");
         md.append(row("backlog drain (events/s)", r -> rate(r.drain)));
-        md.append(row("keep-up: writers' commits (events/s)", r -> Double.isNaN(r.keepUpWriters) ? NOT_RUN : fmt(r.keepUpWriters)));
-        md.append(row("keep-up: relay publishes (events/s, writers' start to last event received)", r -> rate(r.keepUp)));
+        md.append(row(
+                "keep-up: writers' commits (events/s)",
+                r -> Double.isNaN(r.keepUpWriters) ? NOT_RUN : fmt(r.keepUpWriters)));
+        md.append(
+                row("keep-up: relay publishes (events/s, writers' start to last event received)", r -> rate(r.keepUp)));
         md.append(row("keep-up: lag at end of load (s)", r -> seconds(r.keepUpLagSeconds)));
         md.append(row("paced " + options.pacedRate() + "/s: p50 / p95 / p99 (ms)", r -> latency(r.paced)));
-        md.append(row("machine stalls while paced: a thread sleeping 1 ms wakes late by p99 / p99.9 / max (ms)",
+        md.append(row(
+                "machine stalls while paced: a thread sleeping 1 ms wakes late by p99 / p99.9 / max (ms)",
                 r -> stall(r.pacedStalls)));
         String retained = String.format("%,d", options.retained()) + " retained rows";
         md.append(row("backlog drain with " + retained + " (events/s)", r -> rate(r.drainLarge)));
@@ -144,21 +178,37 @@ final class Results {
         RelayResult image = result(BenchOptions.IMAGE);
         RelayResult polling = result(BenchOptions.POLLING);
         List<String> lines = new ArrayList<>();
-        lines.add(check("cdc-relay: backlog drain ≥ 0.6 × raw ceiling", plain.drain / raw, 0.6, "×", image.drain / raw));
-        lines.add(check("cdc-relay: backlog drain ≥ 5 × polling relay", plain.drain / polling.drain, 5, "×",
+        lines.add(
+                check("cdc-relay: backlog drain ≥ 0.6 × raw ceiling", plain.drain / raw, 0.6, "×", image.drain / raw));
+        lines.add(check(
+                "cdc-relay: backlog drain ≥ 5 × polling relay",
+                plain.drain / polling.drain,
+                5,
+                "×",
                 image.drain / polling.drain));
-        lines.add(checkBelow("cdc-relay keeps up with " + options.writers() + " writers at full speed: lag at end of load < 1 s",
-                plain.keepUpLagSeconds, 1, "s", image.keepUpLagSeconds));
+        lines.add(checkBelow(
+                "cdc-relay keeps up with " + options.writers() + " writers at full speed: lag at end of load < 1 s",
+                plain.keepUpLagSeconds,
+                1,
+                "s",
+                image.keepUpLagSeconds));
         lines.add(checkAtMost("cdc-relay: paced p50 ≤ 8 ms", plain.paced.p50(), 8, "ms", image.paced.p50()));
         lines.add(checkAtMost("cdc-relay: paced p99 ≤ 25 ms", plain.paced.p99(), 25, "ms", image.paced.p99()));
-        lines.add(checkAtMost("cdc-relay: drain with retained rows within 5 % of the empty table (throughput loss)",
+        lines.add(checkAtMost(
+                "cdc-relay: drain with retained rows within 5 % of the empty table (throughput loss)",
                 100 * (1 - plain.drainLarge / plain.drain), 5, "%", 100 * (1 - image.drainLarge / image.drain)));
-        lines.add(checkAtMost("cdc-relay: paced p99 with retained rows within 5 % of the empty table (p99 increase)",
-                100 * (plain.pacedLarge.p99() / plain.paced.p99() - 1), 5, "%",
+        lines.add(checkAtMost(
+                "cdc-relay: paced p99 with retained rows within 5 % of the empty table (p99 increase)",
+                100 * (plain.pacedLarge.p99() / plain.paced.p99() - 1),
+                5,
+                "%",
                 100 * (image.pacedLarge.p99() / image.paced.p99() - 1)));
         lines.add(checkAtMost("cdc-relay-image: relay peak RSS ≤ 300 MB", megabytes(image), 300, "MB", Double.NaN)
-                + (Double.isNaN(megabytes(plain)) ? "" : String.format(" (cdc-relay, JVM defaults: %.1f MB)", megabytes(plain))));
-        lines.add(checkAtMost("cdc-relay: streaming (ready) within 5 s of start", plain.readySeconds, 5, "s", image.readySeconds));
+                + (Double.isNaN(megabytes(plain))
+                        ? ""
+                        : String.format(" (cdc-relay, JVM defaults: %.1f MB)", megabytes(plain))));
+        lines.add(checkAtMost(
+                "cdc-relay: streaming (ready) within 5 s of start", plain.readySeconds, 5, "s", image.readySeconds));
         return lines;
     }
 
@@ -172,8 +222,8 @@ final class Results {
         }
         // Two decimals, or three where two would round a miss up to the goal (0.598 is not 0.60).
         String format = String.format("%.2f", value).equals(String.format("%.2f", goal)) ? "%.3f" : "%.2f";
-        return (value >= goal ? "met: " : "**missed**: ") + target + " — measured " + String.format(format, value) + unit
-                + beside(String.format(format, image) + unit, image);
+        return (value >= goal ? "met: " : "**missed**: ") + target + " — measured " + String.format(format, value)
+                + unit + beside(String.format(format, image) + unit, image);
     }
 
     private static String checkAtMost(String target, double value, double goal, String unit, double image) {
@@ -223,7 +273,8 @@ final class Results {
         }
         StringBuilder cell = new StringBuilder();
         for (double value : new double[] {first, second, third}) {
-            cell.append(cell.length() == 0 ? "" : " / ").append(Double.isNaN(value) ? "-" : String.format(format, value));
+            cell.append(cell.length() == 0 ? "" : " / ")
+                    .append(Double.isNaN(value) ? "-" : String.format(format, value));
         }
         return cell.toString();
     }
@@ -236,7 +287,9 @@ final class Results {
     private String row(String what, Function<RelayResult, String> cell) {
         StringBuilder row = new StringBuilder("| ").append(what).append(" | |");
         for (String relay : BenchOptions.RELAYS) {
-            row.append(' ').append(relays.containsKey(relay) ? cell.apply(relays.get(relay)) : NOT_RUN).append(" |");
+            row.append(' ')
+                    .append(relays.containsKey(relay) ? cell.apply(relays.get(relay)) : NOT_RUN)
+                    .append(" |");
         }
         return row.append('\n').toString();
     }
@@ -261,14 +314,20 @@ final class Results {
         String cpu = "unknown CPU";
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (Files.exists(cpuinfo)) {
-            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(cpuinfo).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         }
         long memoryKb = 0;
         Path meminfo = Path.of("/proc/meminfo");
         if (Files.exists(meminfo)) {
-            memoryKb = Files.readAllLines(meminfo).stream().filter(l -> l.startsWith("MemTotal:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+            memoryKb = Files.readAllLines(meminfo).stream()
+                    .filter(l -> l.startsWith("MemTotal:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst()
+                    .orElse(0);
         }
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                 + String.format("%.0f", memoryKb / 1024.0 / 1024.0) + " GiB";

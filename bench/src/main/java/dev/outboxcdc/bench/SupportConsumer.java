@@ -71,12 +71,14 @@ final class SupportConsumer implements ConsumerUnderTest {
 
                     @Override
                     public void duplicateSkipped(String q) {
-                        progress.fail(new IllegalStateException("a delivery was skipped as a duplicate: the broker redelivered it"));
+                        progress.fail(new IllegalStateException(
+                                "a delivery was skipped as a duplicate: the broker redelivered it"));
                     }
 
                     @Override
                     public void retried(String q) {
-                        progress.fail(new IllegalStateException("an event was sent to a retry queue (the log above says why)"));
+                        progress.fail(new IllegalStateException(
+                                "an event was sent to a retry queue (the log above says why)"));
                     }
 
                     @Override
@@ -96,6 +98,9 @@ final class SupportConsumer implements ConsumerUnderTest {
     }
 
     private Subscription subscription(String queue) {
-        return Subscription.to(Effects::write, BINDING_KEY).withQueue(queue).withConcurrency(workers).withPrefetch(prefetch);
+        return Subscription.to(Effects::write, BINDING_KEY)
+                .withQueue(queue)
+                .withConcurrency(workers)
+                .withPrefetch(prefetch);
     }
 }

@@ -19,10 +19,11 @@ final class Workload {
 
     static final int ROWS_PER_TRANSACTION = 10;
     /** About 300 bytes of JSON, like a typical domain event. */
-    static final String PAYLOAD = "{\"employeeId\": \"6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b\", \"name\": \"Ada Lovelace\","
-            + " \"department\": \"Engineering\", \"salary\": 52000.50, \"currency\": \"EUR\", \"startDate\": \"2026-01-05\","
-            + " \"manager\": \"Charles Babbage\", \"location\": {\"city\": \"London\", \"site\": \"HQ\"},"
-            + " \"note\": \"benchmark payload padded to about three hundred bytes\"}";
+    static final String PAYLOAD =
+            "{\"employeeId\": \"6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b\", \"name\": \"Ada Lovelace\","
+                    + " \"department\": \"Engineering\", \"salary\": 52000.50, \"currency\": \"EUR\", \"startDate\": \"2026-01-05\","
+                    + " \"manager\": \"Charles Babbage\", \"location\": {\"city\": \"London\", \"site\": \"HQ\"},"
+                    + " \"note\": \"benchmark payload padded to about three hundred bytes\"}";
 
     private final BenchOptions options;
     private final String database;
@@ -46,7 +47,7 @@ final class Workload {
 
     /** Writes {@code events} as fast as the writers can. */
     Written writeAtFullSpeed(int events) throws Exception {
-        return write(events, null, () -> { });
+        return write(events, null, () -> {});
     }
 
     /**
@@ -58,7 +59,10 @@ final class Workload {
         var pacer = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = 1_000_000L * ROWS_PER_TRANSACTION / perSecond;
         try {
-            return write(events, permits, () -> pacer.scheduleAtFixedRate(permits::release, 0, periodMicros, TimeUnit.MICROSECONDS));
+            return write(
+                    events,
+                    permits,
+                    () -> pacer.scheduleAtFixedRate(permits::release, 0, periodMicros, TimeUnit.MICROSECONDS));
         } finally {
             pacer.shutdownNow();
         }
@@ -79,8 +83,8 @@ final class Workload {
                 for (int i = 0; i < ROWS_PER_TRANSACTION; i++) {
                     batch.add(OutboxEvent.ofJson("bench.event", PAYLOAD));
                 }
-                try (Connection connection = DriverManager.getConnection(options.jdbcUrl(database), options.pgUser(),
-                        options.pgPassword())) {
+                try (Connection connection = DriverManager.getConnection(
+                        options.jdbcUrl(database), options.pgUser(), options.pgPassword())) {
                     connection.setAutoCommit(false);
                     connected.countDown();
                     go.await();

@@ -18,7 +18,8 @@ class BenchOptionsTest {
         assertThat(options.runs("consumers")).isTrue();
         assertThat(options.consumerPhase().events()).isEqualTo(20_000);
         assertThat(options.consumerPhase().rounds()).isEqualTo(3);
-        assertThat(options.consumerPhase().consumers()).containsExactlyInAnyOrderElementsOf(ConsumerPhaseOptions.CONSUMERS);
+        assertThat(options.consumerPhase().consumers())
+                .containsExactlyInAnyOrderElementsOf(ConsumerPhaseOptions.CONSUMERS);
         assertThat(BenchOptions.parse(new String[0]).output()).hasToString("docs/benchmarks-full.md");
         assertThat(options.relays()).containsExactly("cdc-relay", "cdc-relay-image", "polling");
     }
@@ -27,22 +28,31 @@ class BenchOptionsTest {
     void thePlainVariantRunsTheJarAsBuiltAndTheImageVariantTheCopyWithItsArchive() {
         BenchOptions options = BenchOptions.parse(new String[] {"--relays=cdc-relay,cdc-relay-image"});
 
-        assertThat(CdcRelay.command(options, "cdc-relay")).containsExactly("java", "-jar", "cdc-relay/target/cdc-relay.jar");
-        assertThat(CdcRelay.command(options, "cdc-relay-image")).containsExactly("java",
-                "-XX:SharedArchiveFile=cdc-relay/target/cds/cdc-relay.jsa", "-jar", "cdc-relay/target/cds/cdc-relay.jar");
-        assertThat(CdcRelay.command(BenchOptions.parse(new String[] {"--relay-image-dir=/tmp/relay"}), "cdc-relay-image"))
+        assertThat(CdcRelay.command(options, "cdc-relay"))
+                .containsExactly("java", "-jar", "cdc-relay/target/cdc-relay.jar");
+        assertThat(CdcRelay.command(options, "cdc-relay-image"))
+                .containsExactly(
+                        "java",
+                        "-XX:SharedArchiveFile=cdc-relay/target/cds/cdc-relay.jsa",
+                        "-jar",
+                        "cdc-relay/target/cds/cdc-relay.jar");
+        assertThat(CdcRelay.command(
+                        BenchOptions.parse(new String[] {"--relay-image-dir=/tmp/relay"}), "cdc-relay-image"))
                 .contains("-jar", "/tmp/relay/cdc-relay.jar");
     }
 
     @Test
     void theConsumerPhaseAloneRunsNoRelay() {
-        BenchOptions options = BenchOptions.parse(new String[] {"--phases=consumers", "--consumers=hand-written,support-1",
-            "--consumer-events=5000", "--rounds=5"});
+        BenchOptions options = BenchOptions.parse(new String[] {
+            "--phases=consumers", "--consumers=hand-written,support-1", "--consumer-events=5000", "--rounds=5"
+        });
 
         assertThat(options.runsRelays()).isFalse();
         assertThat(options.complete()).isFalse();
-        assertThat(options.consumerPhase()).isEqualTo(new ConsumerPhaseOptions(5_000, 5, java.util.Set.of("hand-written", "support-1")));
-        assertThat(BenchOptions.parse(new String[] {"--phases=drain"}).runsRelays()).isTrue();
+        assertThat(options.consumerPhase())
+                .isEqualTo(new ConsumerPhaseOptions(5_000, 5, java.util.Set.of("hand-written", "support-1")));
+        assertThat(BenchOptions.parse(new String[] {"--phases=drain"}).runsRelays())
+                .isTrue();
     }
 
     @Test
@@ -63,7 +73,8 @@ class BenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown phase 'warmup' (known: drain, keep-up, paced, large, consumers)");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--consumers=support-3"}))
-                .hasMessage("unknown consumer 'support-3' (known: raw, hand-written, hand-written-250, support-1, support-2, support-4)");
+                .hasMessage(
+                        "unknown consumer 'support-3' (known: raw, hand-written, hand-written-250, support-1, support-2, support-4)");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--relay=cdc-relay"}))
                 .hasMessageContaining("unknown argument --relay=cdc-relay");
     }

@@ -20,13 +20,16 @@ class ConsumerResultsTest {
 
         String markdown = results.markdown();
 
-        assertThat(markdown).contains("| hand-written | 10 | 1,000 | 1,000 / 800 / 1,200 | 1.00 | 100 / 200 |",
-                "| consumer-support, 1 worker | 10 | 950 | 950 / 700 / 1,300 | 0.95 | 100 / 200 |",
-                "| consumer-support, 4 workers | 10 per worker | 2,000 |");
-        assertThat(results.targets()).containsExactly(
-                "met: consumer-support with 1 worker ≥ 0.9 × the hand-written consumer at prefetch 10 — measured 0.95×"
-                        + " (each round: 0.95, 0.88, 1.08)",
-                "met: more workers drain faster: consumer-support with 4 workers vs 1 — measured 2.11×");
+        assertThat(markdown)
+                .contains(
+                        "| hand-written | 10 | 1,000 | 1,000 / 800 / 1,200 | 1.00 | 100 / 200 |",
+                        "| consumer-support, 1 worker | 10 | 950 | 950 / 700 / 1,300 | 0.95 | 100 / 200 |",
+                        "| consumer-support, 4 workers | 10 per worker | 2,000 |");
+        assertThat(results.targets())
+                .containsExactly(
+                        "met: consumer-support with 1 worker ≥ 0.9 × the hand-written consumer at prefetch 10 — measured 0.95×"
+                                + " (each round: 0.95, 0.88, 1.08)",
+                        "met: more workers drain faster: consumer-support with 4 workers vs 1 — measured 2.11×");
     }
 
     @Test
@@ -35,10 +38,11 @@ class ConsumerResultsTest {
         add(results, 0, 1000);
         add(results, 1, 880);
 
-        assertThat(results.targets()).containsExactly(
-                "**missed**: consumer-support with 1 worker ≥ 0.9 × the hand-written consumer at prefetch 10 — measured 0.88×"
-                        + " (each round: 0.88)",
-                "not measured in this run: more workers drain faster: consumer-support with 4 workers vs 1");
+        assertThat(results.targets())
+                .containsExactly(
+                        "**missed**: consumer-support with 1 worker ≥ 0.9 × the hand-written consumer at prefetch 10 — measured 0.88×"
+                                + " (each round: 0.88)",
+                        "not measured in this run: more workers drain faster: consumer-support with 4 workers vs 1");
     }
 
     @Test
@@ -47,7 +51,8 @@ class ConsumerResultsTest {
         add(results, 0, 1000);
         results.repeated("hand-written: connection reset");
 
-        assertThat(results.markdown()).contains("1 drain(s) failed and were repeated on a fresh queue: hand-written: connection reset.");
+        assertThat(results.markdown())
+                .contains("1 drain(s) failed and were repeated on a fresh queue: hand-written: connection reset.");
         assertThat(results.targets()).allMatch(line -> line.startsWith("not measured in this run: "));
     }
 

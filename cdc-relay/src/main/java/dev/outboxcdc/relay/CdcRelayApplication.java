@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.actuate.autoconfigure.metrics.cache.CacheMetricsAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.observation.web.client.HttpClientObservationsAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
@@ -13,7 +14,6 @@ import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfigurati
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.MultipartAutoConfiguration;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import sun.misc.Signal;
 
@@ -23,12 +23,21 @@ import sun.misc.Signal;
  */
 // Auto-configurations for what the relay has no use for (outgoing HTTP clients, caches, task executors and
 // schedulers, multipart uploads, AOP): each costs start-up time, none adds a metric or an endpoint here.
-@SpringBootApplication(exclude = {
-    AopAutoConfiguration.class, CacheAutoConfiguration.class, CacheMetricsAutoConfiguration.class,
-    HttpClientAutoConfiguration.class, HttpClientObservationsAutoConfiguration.class, MultipartAutoConfiguration.class,
-    NettyAutoConfiguration.class, RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class,
-    ScheduledTasksObservabilityAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
-    TaskSchedulingAutoConfiguration.class})
+@SpringBootApplication(
+        exclude = {
+            AopAutoConfiguration.class,
+            CacheAutoConfiguration.class,
+            CacheMetricsAutoConfiguration.class,
+            HttpClientAutoConfiguration.class,
+            HttpClientObservationsAutoConfiguration.class,
+            MultipartAutoConfiguration.class,
+            NettyAutoConfiguration.class,
+            RestClientAutoConfiguration.class,
+            RestTemplateAutoConfiguration.class,
+            ScheduledTasksObservabilityAutoConfiguration.class,
+            TaskExecutionAutoConfiguration.class,
+            TaskSchedulingAutoConfiguration.class
+        })
 @ConfigurationPropertiesScan
 public class CdcRelayApplication {
 

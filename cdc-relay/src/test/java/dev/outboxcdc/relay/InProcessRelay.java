@@ -34,7 +34,9 @@ public final class InProcessRelay implements AutoCloseable {
         Map<String, String> properties = new HashMap<>(settings.properties());
         properties.put("server.port", "0");
         // As command-line arguments: they take precedence over application.yml, as an operator's settings do.
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CdcRelayApplication.class)
                 .initializers(ctx -> ((org.springframework.context.support.GenericApplicationContext) ctx)
                         .registerBean(RelayExit.class, () -> exitCode::set))
@@ -44,7 +46,10 @@ public final class InProcessRelay implements AutoCloseable {
 
     /** Waits until the relay streams with the broker connected. */
     public void awaitReady(Duration timeout) {
-        Awaitility.await("relay ready").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(this::isReady);
+        Awaitility.await("relay ready")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .until(this::isReady);
     }
 
     /** Whether the relay is ready. */

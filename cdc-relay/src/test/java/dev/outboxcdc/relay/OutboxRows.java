@@ -14,8 +14,7 @@ public final class OutboxRows {
     private static final String INSERT =
             "INSERT INTO outbox_events (id, event_id, event_type, payload) VALUES (?, ?, ?, ?::jsonb)";
 
-    private OutboxRows() {
-    }
+    private OutboxRows() {}
 
     /** Inserts one transaction of {@code count} rows of {@code type}; returns their event ids in insert order. */
     public static List<String> insertTransaction(Connection connection, String type, int count, String payload)

@@ -23,7 +23,8 @@ import org.awaitility.Awaitility;
 public final class RelayProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "cdc-relay.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final Path log;
@@ -48,11 +49,13 @@ public final class RelayProcess implements AutoCloseable {
     /** Starts {@code java <jvmOptions> -jar target/cdc-relay.jar} with {@code settings} as environment variables. */
     public static RelayProcess start(RelaySettings settings, String name, List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the relay jar is built by mvn package");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath() + " is missing: the relay jar is built by mvn package");
         }
         try {
             int port = freePort();
-            Path log = Files.createDirectories(Path.of("target", "relay-logs")).resolve(name + "-" + System.nanoTime() + ".log");
+            Path log = Files.createDirectories(Path.of("target", "relay-logs"))
+                    .resolve(name + "-" + System.nanoTime() + ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
@@ -69,7 +72,9 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Waits until {@code /actuator/health/readiness} answers 200. */
     public RelayProcess awaitReady(Duration timeout) {
-        Awaitility.await("relay process ready (log: " + log + ")").atMost(timeout).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("relay process ready (log: " + log + ")")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("relay exited with " + process.exitValue() + ":\n" + log());
@@ -83,7 +88,8 @@ public final class RelayProcess implements AutoCloseable {
     public int httpStatus(String path) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(2)).build();
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -97,7 +103,8 @@ public final class RelayProcess implements AutoCloseable {
     public String httpGet(String path) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build();
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";

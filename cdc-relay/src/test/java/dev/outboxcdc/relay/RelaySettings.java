@@ -63,7 +63,8 @@ public final class RelaySettings {
     /** As environment variables, named as the README documents them (relaxed binding). */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        properties.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace("-", ""), value));
+        properties.forEach((key, value) ->
+                env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace("-", ""), value));
         return env;
     }
 }

@@ -13,13 +13,13 @@ public final class ShippedJvmOptions {
     /** The file, relative to the repository root. */
     public static final Path FILE = Path.of("scripts", "relay-jvm-options");
 
-    private ShippedJvmOptions() {
-    }
+    private ShippedJvmOptions() {}
 
     /** The options, one list element each. */
     public static List<String> read() {
         try {
-            return Arrays.asList(Files.readString(repositoryRoot().resolve(FILE)).trim().split("\\s+"));
+            return Arrays.asList(
+                    Files.readString(repositoryRoot().resolve(FILE)).trim().split("\\s+"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

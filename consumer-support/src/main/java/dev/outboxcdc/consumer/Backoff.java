@@ -15,6 +15,7 @@ record Backoff(Duration initial, Duration max) {
     Duration delay(int n) {
         long millis = initial.toMillis() << Math.min(Math.max(n - 1, 0), 30);
         long capped = Math.min(millis <= 0 ? Long.MAX_VALUE : millis, max.toMillis());
-        return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() / 2)));
+        return Duration.ofMillis(
+                (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() / 2)));
     }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
 record Broker(ConnectionFactory factory, List<Address> addresses, String exchange, QueueType queueType) {
 
     Connection connect(ExecutorService executor, String name) throws IOException, TimeoutException {
-        return addresses.isEmpty() ? factory.newConnection(executor, name) : factory.newConnection(executor, addresses, name);
+        return addresses.isEmpty()
+                ? factory.newConnection(executor, name)
+                : factory.newConnection(executor, addresses, name);
     }
 
     Connection connect(String name) throws IOException, TimeoutException {

@@ -54,7 +54,9 @@ final class ConfirmingForwarder implements Forwarder {
                     }
                     return true;
                 }
-                log.warn("{} does not exist (deleted?): the broker returned a copy sent to it; declaring it again", queue);
+                log.warn(
+                        "{} does not exist (deleted?): the broker returned a copy sent to it; declaring it again",
+                        queue);
                 declarer.declare(queue);
             }
             return failed(queue, "the broker returned the copy again after the queue was declared");
@@ -71,7 +73,10 @@ final class ConfirmingForwarder implements Forwarder {
     private boolean failed(String queue, String reason) {
         if (!failing) {
             failing = true;
-            log.warn("Could not forward a copy to {} (nothing is acked until it is confirmed and routed): {}", queue, reason);
+            log.warn(
+                    "Could not forward a copy to {} (nothing is acked until it is confirmed and routed): {}",
+                    queue,
+                    reason);
         } else {
             log.debug("Could not forward a copy to {}: {}", queue, reason);
         }

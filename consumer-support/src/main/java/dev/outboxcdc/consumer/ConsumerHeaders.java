@@ -12,6 +12,5 @@ public final class ConsumerHeaders {
     /** The routing key the event was first published with. */
     public static final String ROUTING_KEY = "x-outbox-routing-key";
 
-    private ConsumerHeaders() {
-    }
+    private ConsumerHeaders() {}
 }

@@ -7,22 +7,17 @@ package dev.outboxcdc.consumer;
 public interface ConsumerMetrics {
 
     /** Counts nothing. */
-    ConsumerMetrics NONE = new ConsumerMetrics() {
-    };
+    ConsumerMetrics NONE = new ConsumerMetrics() {};
 
     /** An event's effect committed. */
-    default void handled(String queue) {
-    }
+    default void handled(String queue) {}
 
     /** A delivery of an event already processed was skipped. */
-    default void duplicateSkipped(String queue) {
-    }
+    default void duplicateSkipped(String queue) {}
 
     /** A failed event was sent to a retry queue. */
-    default void retried(String queue) {
-    }
+    default void retried(String queue) {}
 
     /** An event was sent to the dead-letter queue. */
-    default void deadLettered(String queue) {
-    }
+    default void deadLettered(String queue) {}
 }

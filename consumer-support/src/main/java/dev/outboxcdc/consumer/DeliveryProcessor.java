@@ -32,6 +32,7 @@ final class DeliveryProcessor {
     static final int CONFLICT_RETRIES = 3;
     /** Tries to forward one copy before the original is requeued. */
     static final int FORWARD_TRIES = 3;
+
     private static final Backoff CONFLICT_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
     static final Backoff FORWARD_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
@@ -54,8 +55,17 @@ final class DeliveryProcessor {
     private final Pause pause;
     private int forwardFailures;
 
-    DeliveryProcessor(String consumer, String queue, Subscription subscription, Transactions transactions,
-            ConsumerMetrics metrics, Acks acks, Forwarder forwarder, StateTracker state, Backoff outageBackoff, Pause pause) {
+    DeliveryProcessor(
+            String consumer,
+            String queue,
+            Subscription subscription,
+            Transactions transactions,
+            ConsumerMetrics metrics,
+            Acks acks,
+            Forwarder forwarder,
+            StateTracker state,
+            Backoff outageBackoff,
+            Pause pause) {
         this.consumer = consumer;
         this.queue = queue;
         this.subscription = subscription;
@@ -75,7 +85,11 @@ final class DeliveryProcessor {
             event = EnvelopeCodec.read(delivery.getBody());
         } catch (InvalidEnvelopeException e) {
             log.warn("Dead-lettering a message on {} that is not a valid envelope: {}", queue, e.getMessage());
-            if (forward(delivery, SubscriptionQueues.deadLetterQueue(queue), "invalid envelope: " + e.getMessage(), attempt)) {
+            if (forward(
+                    delivery,
+                    SubscriptionQueues.deadLetterQueue(queue),
+                    "invalid envelope: " + e.getMessage(),
+                    attempt)) {
                 metrics.deadLettered(queue);
             }
             return;
@@ -115,8 +129,13 @@ final class DeliveryProcessor {
                     outageTries++;
                     state.databaseUnavailable(this, describe(failure));
                     Duration wait = outageBackoff.delay(outageTries);
-                    log.debug("Event {} on {}: the database did not answer (try {}), trying again in {}: {}",
-                            event.eventId(), queue, outageTries, wait, describe(failure));
+                    log.debug(
+                            "Event {} on {}: the database did not answer (try {}), trying again in {}: {}",
+                            event.eventId(),
+                            queue,
+                            outageTries,
+                            wait,
+                            describe(failure));
                     if (!pause.sleep(wait)) {
                         return; // stopping: unacked, so the broker redelivers it
                     }
@@ -128,8 +147,11 @@ final class DeliveryProcessor {
                         failed(delivery, event, attempt, failure);
                         return;
                     }
-                    log.debug("Event {} on {} conflicted with another transaction, trying again: {}", event.eventId(),
-                            queue, describe(failure));
+                    log.debug(
+                            "Event {} on {} conflicted with another transaction, trying again: {}",
+                            event.eventId(),
+                            queue,
+                            describe(failure));
                     if (!pause.sleep(CONFLICT_BACKOFF.delay(conflicts))) {
                         return;
                     }
@@ -153,13 +175,24 @@ final class DeliveryProcessor {
         String error = describe(failure);
         RetryPolicy retry = subscription.retry();
         if (attempt < retry.maxAttempts()) {
-            log.info("Event {} failed on {} (attempt {} of {}), retrying in {}: {}", event.eventId(), queue, attempt,
-                    retry.maxAttempts(), retry.backoffAfter(attempt), error);
+            log.info(
+                    "Event {} failed on {} (attempt {} of {}), retrying in {}: {}",
+                    event.eventId(),
+                    queue,
+                    attempt,
+                    retry.maxAttempts(),
+                    retry.backoffAfter(attempt),
+                    error);
             if (forward(delivery, SubscriptionQueues.retryQueue(queue, attempt), error, attempt + 1)) {
                 metrics.retried(queue);
             }
         } else {
-            log.warn("Event {} failed on {} after {} attempt(s), dead-lettered: {}", event.eventId(), queue, attempt, error);
+            log.warn(
+                    "Event {} failed on {} after {} attempt(s), dead-lettered: {}",
+                    event.eventId(),
+                    queue,
+                    attempt,
+                    error);
             if (forward(delivery, SubscriptionQueues.deadLetterQueue(queue), error, attempt)) {
                 metrics.deadLettered(queue);
             }
@@ -200,7 +233,8 @@ final class DeliveryProcessor {
     }
 
     private static int attemptOf(AMQP.BasicProperties properties) {
-        Object attempt = properties.getHeaders() == null ? null : properties.getHeaders().get(ConsumerHeaders.ATTEMPT);
+        Object attempt =
+                properties.getHeaders() == null ? null : properties.getHeaders().get(ConsumerHeaders.ATTEMPT);
         return attempt instanceof Number number ? Math.max(1, number.intValue()) : 1;
     }
 

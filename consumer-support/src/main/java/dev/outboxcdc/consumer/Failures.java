@@ -34,8 +34,7 @@ final class Failures {
             "org.springframework.dao.DataAccessResourceFailureException",
             "org.springframework.dao.TransientDataAccessResourceException");
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static Kind classify(Throwable failure) {
         boolean conflict = false;
@@ -59,7 +58,8 @@ final class Failures {
         if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"))) {
             return true;
         }
-        return sql instanceof SQLNonTransientConnectionException || sql instanceof SQLRecoverableException
+        return sql instanceof SQLNonTransientConnectionException
+                || sql instanceof SQLRecoverableException
                 || (sql instanceof SQLTransientException && !(sql instanceof SQLTransactionRollbackException));
     }
 
@@ -67,7 +67,8 @@ final class Failures {
         if (!(t instanceof SQLException sql)) {
             return false;
         }
-        return "40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())
+        return "40001".equals(sql.getSQLState())
+                || "40P01".equals(sql.getSQLState())
                 || sql instanceof SQLTransactionRollbackException;
     }
 

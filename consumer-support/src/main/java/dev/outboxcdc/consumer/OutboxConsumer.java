@@ -81,7 +81,7 @@ public interface OutboxConsumer extends AutoCloseable {
         private ConnectionFactory connectionFactory;
         private String exchange = OutboxAmqp.EVENTS_EXCHANGE;
         private ConsumerMetrics metrics = ConsumerMetrics.NONE;
-        private ConsumerStateListener stateListener = state -> { };
+        private ConsumerStateListener stateListener = state -> {};
         private Duration maxOutageBackoff = DEFAULT_MAX_OUTAGE_BACKOFF;
         private List<Address> addresses = List.of();
         private QueueType queueType = QueueType.CLASSIC;
@@ -90,8 +90,7 @@ public interface OutboxConsumer extends AutoCloseable {
         /** Longest wait between two tries while the database does not answer, by default. */
         public static final Duration DEFAULT_MAX_OUTAGE_BACKOFF = Duration.ofSeconds(5);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The consumer's name: the first part of its queue names and its key in {@code processed_events}. */
         public Builder name(String name) {
@@ -177,8 +176,8 @@ public interface OutboxConsumer extends AutoCloseable {
          */
         public OutboxConsumer build() {
             if (name == null || name.isBlank() || name.length() > 200) {
-                throw new IllegalArgumentException("name must be 1-200 characters: it names the queues and the"
-                        + " processed_events records");
+                throw new IllegalArgumentException(
+                        "name must be 1-200 characters: it names the queues and the" + " processed_events records");
             }
             if (transactions == null) {
                 throw new IllegalArgumentException("set dataSource(…) or transactions(…): effects need a database");
@@ -187,11 +186,14 @@ public interface OutboxConsumer extends AutoCloseable {
                 throw new IllegalArgumentException("set connectionFactory(…)");
             }
             if (!connectionFactory.isAutomaticRecoveryEnabled()) {
-                throw new IllegalArgumentException("the connectionFactory has automatic recovery switched off: the consumer"
-                        + " needs it to come back after a broker restart (setAutomaticRecoveryEnabled(true), the default)");
+                throw new IllegalArgumentException(
+                        "the connectionFactory has automatic recovery switched off: the consumer"
+                                + " needs it to come back after a broker restart (setAutomaticRecoveryEnabled(true), the default)");
             }
-            if (maxOutageBackoff.compareTo(Duration.ofMillis(100)) < 0 || maxOutageBackoff.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("maxOutageBackoff must be between 100 ms and 10 min, was " + maxOutageBackoff);
+            if (maxOutageBackoff.compareTo(Duration.ofMillis(100)) < 0
+                    || maxOutageBackoff.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(
+                        "maxOutageBackoff must be between 100 ms and 10 min, was " + maxOutageBackoff);
             }
             if (exchange == null || exchange.isBlank()) {
                 throw new IllegalArgumentException("exchange must not be blank");
@@ -199,13 +201,20 @@ public interface OutboxConsumer extends AutoCloseable {
             if (subscriptions.isEmpty()) {
                 throw new IllegalArgumentException("subscribe(…) to at least one event type");
             }
-            List<String> queues = subscriptions.stream().map(s -> s.queueFor(name)).toList();
+            List<String> queues =
+                    subscriptions.stream().map(s -> s.queueFor(name)).toList();
             if (queues.stream().distinct().count() != queues.size()) {
                 throw new IllegalArgumentException("two subscriptions use the same queue " + queues
                         + ": give one a queue of its own with withQueue(…)");
             }
-            return new RabbitOutboxConsumer(name, transactions, new Broker(connectionFactory, addresses, exchange, queueType),
-                    metrics, stateListener, maxOutageBackoff, List.copyOf(subscriptions));
+            return new RabbitOutboxConsumer(
+                    name,
+                    transactions,
+                    new Broker(connectionFactory, addresses, exchange, queueType),
+                    metrics,
+                    stateListener,
+                    maxOutageBackoff,
+                    List.copyOf(subscriptions));
         }
     }
 }

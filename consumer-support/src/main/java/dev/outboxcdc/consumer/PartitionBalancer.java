@@ -51,7 +51,8 @@ final class PartitionBalancer {
     private int slot = -1;
     private int members;
 
-    PartitionBalancer(String consumer, String main, int partitions, Supplier<Connection> connection, Partitions target) {
+    PartitionBalancer(
+            String consumer, String main, int partitions, Supplier<Connection> connection, Partitions target) {
         this.consumer = consumer;
         this.main = main;
         this.partitions = partitions;
@@ -110,13 +111,23 @@ final class PartitionBalancer {
                     target.acquire(partition);
                     owned.add(partition);
                 } catch (IOException | RuntimeException e) {
-                    log.warn("Consumer {} could not consume partition {} of {}, trying again at the next rebalance: {}",
-                            consumer, partition, main, e.getMessage());
+                    log.warn(
+                            "Consumer {} could not consume partition {} of {}, trying again at the next rebalance: {}",
+                            consumer,
+                            partition,
+                            main,
+                            e.getMessage());
                 }
             }
         }
-        log.info("Consumer {} is member {} of {} of {}: it consumes partitions {} of {}", consumer, rank + 1, count, main,
-                owned, partitions);
+        log.info(
+                "Consumer {} is member {} of {} of {}: it consumes partitions {} of {}",
+                consumer,
+                rank + 1,
+                count,
+                main,
+                owned,
+                partitions);
     }
 
     private void holdSlot(Connection current) throws IOException {
@@ -175,8 +186,10 @@ final class PartitionBalancer {
     }
 
     private static int replyCode(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
-                ? close.getReplyCode() : -1;
+        return e.getCause() instanceof ShutdownSignalException signal
+                        && signal.getReason() instanceof AMQP.Channel.Close close
+                ? close.getReplyCode()
+                : -1;
     }
 
     private static void close(Channel channel) {

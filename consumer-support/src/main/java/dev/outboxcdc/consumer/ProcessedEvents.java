@@ -24,8 +24,7 @@ public final class ProcessedEvents {
             DELETE FROM processed_events WHERE ctid IN (
               SELECT ctid FROM processed_events WHERE processed_at < now() - ?::interval LIMIT ?)""";
 
-    private ProcessedEvents() {
-    }
+    private ProcessedEvents() {}
 
     /**
      * Records that {@code consumer} processed {@code eventId}, in the connection's transaction.
@@ -51,7 +50,8 @@ public final class ProcessedEvents {
      */
     public static long deleteOlderThan(Connection connection, Duration retention, int batchSize) throws SQLException {
         if (!connection.getAutoCommit()) {
-            throw new IllegalStateException("pruning commits each batch by itself: pass a connection in auto-commit mode");
+            throw new IllegalStateException(
+                    "pruning commits each batch by itself: pass a connection in auto-commit mode");
         }
         long deleted = 0;
         try (PreparedStatement delete = connection.prepareStatement(PRUNE_BATCH)) {

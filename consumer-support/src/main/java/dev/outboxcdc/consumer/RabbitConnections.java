@@ -37,11 +37,11 @@ public final class RabbitConnections {
      * masks even an unescaped {@code @} or {@code /} in a password.
      */
     private static final Pattern URI_PASSWORD = Pattern.compile("^((?:[^:/?#@]*://)?[^:/@]*:)(.*)@");
+
     private static final String AMQP = "amqp";
     private static final String AMQPS = "amqps";
 
-    private RabbitConnections() {
-    }
+    private RabbitConnections() {}
 
     /**
      * A factory for {@code amqpUri}; an {@code amqps://} URI uses the JVM's default {@link SSLContext}

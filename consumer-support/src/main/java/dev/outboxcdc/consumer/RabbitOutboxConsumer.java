@@ -43,6 +43,7 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private static final Duration OUTAGE_FIRST_WAIT = Duration.ofMillis(100);
     /** How often the instances of a partitioned subscription look at each other and share the partitions again. */
     static final Duration REBALANCE_INTERVAL = Duration.ofSeconds(2);
+
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
@@ -59,8 +60,14 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private ScheduledExecutorService reopener;
     private volatile Connection connection;
 
-    RabbitOutboxConsumer(String name, Transactions transactions, Broker broker, ConsumerMetrics metrics,
-            ConsumerStateListener stateListener, Duration maxOutageBackoff, List<Subscription> subscriptions) {
+    RabbitOutboxConsumer(
+            String name,
+            Transactions transactions,
+            Broker broker,
+            ConsumerMetrics metrics,
+            ConsumerStateListener stateListener,
+            Duration maxOutageBackoff,
+            List<Subscription> subscriptions) {
         this.name = name;
         this.transactions = transactions;
         this.broker = broker;
@@ -92,9 +99,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         }
         requireProcessedEventsTable();
         stopping = new CountDownLatch(1);
-        int threads = subscriptions.stream().mapToInt(s -> s.partitioned() ? s.partitions() : s.concurrency()).sum();
+        int threads = subscriptions.stream()
+                .mapToInt(s -> s.partitioned() ? s.partitions() : s.concurrency())
+                .sum();
         AtomicInteger counter = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(threads, r -> new Thread(r, "outbox-consumer-" + name + "-" + counter.incrementAndGet()));
+        executor = Executors.newFixedThreadPool(
+                threads, r -> new Thread(r, "outbox-consumer-" + name + "-" + counter.incrementAndGet()));
         reopener = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "outbox-consumer-" + name + "-reopen");
             thread.setDaemon(true);
@@ -127,11 +137,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     /** Consumes this instance's share of a partitioned subscription's partitions, rebalanced as instances come and go. */
     private void startBalancer(String queue, Subscription subscription) {
         Map<Integer, Worker> byPartition = new ConcurrentHashMap<>();
-        PartitionBalancer balancer = new PartitionBalancer(name, queue, subscription.partitions(), () -> connection,
-                new PartitionBalancer.Partitions() {
+        PartitionBalancer balancer = new PartitionBalancer(
+                name, queue, subscription.partitions(), () -> connection, new PartitionBalancer.Partitions() {
                     @Override
                     public void acquire(int index) throws IOException {
-                        Worker worker = new Worker(queue, SubscriptionQueues.partitionQueue(queue, index), subscription);
+                        Worker worker =
+                                new Worker(queue, SubscriptionQueues.partitionQueue(queue, index), subscription);
                         worker.open();
                         byPartition.put(index, worker);
                         workers.add(worker);
@@ -147,7 +158,10 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                     }
                 });
         balancer.rebalance();
-        reopener.scheduleWithFixedDelay(balancer::rebalance, REBALANCE_INTERVAL.toMillis(), REBALANCE_INTERVAL.toMillis(),
+        reopener.scheduleWithFixedDelay(
+                balancer::rebalance,
+                REBALANCE_INTERVAL.toMillis(),
+                REBALANCE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -201,8 +215,11 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             this.queue = queue;
             this.consumed = consumed;
             this.subscription = subscription;
-            this.forwarder = new ConfirmingForwarder(connection,
-                    target -> SubscriptionTopology.redeclare(connection, broker.queueType(), queue, subscription, target), CONFIRM_TIMEOUT);
+            this.forwarder = new ConfirmingForwarder(
+                    connection,
+                    target ->
+                            SubscriptionTopology.redeclare(connection, broker.queueType(), queue, subscription, target),
+                    CONFIRM_TIMEOUT);
         }
 
         void open() throws IOException {
@@ -222,13 +239,25 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                     opened.basicNack(deliveryTag, false, true);
                 }
             };
-            DeliveryProcessor processor = new DeliveryProcessor(name, queue, subscription, transactions, metrics, acks,
-                    forwarder, state, outageBackoff, RabbitOutboxConsumer.this::pause);
+            DeliveryProcessor processor = new DeliveryProcessor(
+                    name,
+                    queue,
+                    subscription,
+                    transactions,
+                    metrics,
+                    acks,
+                    forwarder,
+                    state,
+                    outageBackoff,
+                    RabbitOutboxConsumer.this::pause);
             opened.addShutdownListener(cause -> {
                 // A connection failure is recovered by the client, channels included; a channel the broker
                 // closed by itself (a delivery held past consumer_timeout, an error) is not.
                 if (!cause.isInitiatedByApplication() && !cause.isHardError() && opened == channel) {
-                    log.warn("Consumer {}: the broker closed a channel of {}; opening it again: {}", name, consumed,
+                    log.warn(
+                            "Consumer {}: the broker closed a channel of {}; opening it again: {}",
+                            name,
+                            consumed,
                             cause.getMessage());
                     scheduleReopen(this, 1, false);
                 }
@@ -236,8 +265,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             channel = opened;
             consumerTag = opened.basicConsume(consumed, false, new DefaultConsumer(opened) {
                 @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                        byte[] body) {
+                public void handleDelivery(
+                        String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                     inFlight.incrementAndGet();
                     handling.lock();
                     try {
@@ -257,8 +286,11 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
 
                 @Override
                 public void handleCancel(String tag) {
-                    log.warn("Consumer {}: the broker cancelled consuming {} (the queue was deleted?); declaring it"
-                            + " again and consuming anew", name, consumed);
+                    log.warn(
+                            "Consumer {}: the broker cancelled consuming {} (the queue was deleted?); declaring it"
+                                    + " again and consuming anew",
+                            name,
+                            consumed);
                     scheduleReopen(Worker.this, 1, true);
                 }
             });
@@ -334,7 +366,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
             worker.open();
             log.info("Consumer {} consumes {} again", name, worker.consumed);
         } catch (IOException | RuntimeException e) {
-            log.warn("Consumer {} could not consume {} again (try {}), retrying: {}", name, worker.queue, attempt, e.getMessage());
+            log.warn(
+                    "Consumer {} could not consume {} again (try {}), retrying: {}",
+                    name,
+                    worker.queue,
+                    attempt,
+                    e.getMessage());
             scheduleReopen(worker, attempt + 1, declare);
         }
     }
@@ -343,7 +380,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         try {
             transactions.inTransaction(connection -> {
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("SELECT consumer, event_id, processed_at FROM " + ProcessedEvents.TABLE + " LIMIT 0");
+                    statement.execute(
+                            "SELECT consumer, event_id, processed_at FROM " + ProcessedEvents.TABLE + " LIMIT 0");
                 }
                 return null;
             });
@@ -354,10 +392,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 return;
             }
             if (e instanceof SQLException) {
-                throw new IllegalStateException("consumer " + name + " needs table " + ProcessedEvents.TABLE
-                        + " (consumer text, event_id uuid, processed_at timestamptz, PRIMARY KEY (consumer, event_id));"
-                        + " create it with consumer-support's dev/outboxcdc/consumer/schema/processed_events.sql (Spring Boot:"
-                        + " outbox.consumer.initialize-schema=true): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "consumer " + name + " needs table " + ProcessedEvents.TABLE
+                                + " (consumer text, event_id uuid, processed_at timestamptz, PRIMARY KEY (consumer, event_id));"
+                                + " create it with consumer-support's dev/outboxcdc/consumer/schema/processed_events.sql (Spring Boot:"
+                                + " outbox.consumer.initialize-schema=true): " + e.getMessage(),
+                        e);
             }
             throw new IllegalStateException("consumer " + name + " cannot use its database: " + e.getMessage(), e);
         }
@@ -367,10 +407,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     public List<String> deleteQueues() {
         synchronized (this) {
             if (connection != null) {
-                throw new IllegalStateException("consumer " + name + " is running: close() it before deleting its queues");
+                throw new IllegalStateException(
+                        "consumer " + name + " is running: close() it before deleting its queues");
             }
         }
-        List<String> all = subscriptionQueues().stream().flatMap(q -> q.all().stream()).toList();
+        List<String> all =
+                subscriptionQueues().stream().flatMap(q -> q.all().stream()).toList();
         try (Connection admin = broker.connect("outbox-consumer-" + name + "-admin")) {
             List<String> deleted = SubscriptionTopology.delete(admin, all);
             log.info("Consumer {} deleted its queues {}", name, deleted);

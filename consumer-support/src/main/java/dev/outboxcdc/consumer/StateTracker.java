@@ -67,10 +67,11 @@ final class StateTracker {
     }
 
     private void update(String reason) {
-        ConsumerState next = !running ? ConsumerState.STOPPED
-                : brokerLost ? ConsumerState.WAITING_FOR_BROKER
-                : !waitingForDatabase.isEmpty() ? ConsumerState.WAITING_FOR_DATABASE
-                : ConsumerState.RUNNING;
+        ConsumerState next = !running
+                ? ConsumerState.STOPPED
+                : brokerLost
+                        ? ConsumerState.WAITING_FOR_BROKER
+                        : !waitingForDatabase.isEmpty() ? ConsumerState.WAITING_FOR_DATABASE : ConsumerState.RUNNING;
         ConsumerState previous = state;
         if (next == previous) {
             return;
@@ -78,15 +79,25 @@ final class StateTracker {
         state = next;
         long now = System.nanoTime();
         switch (next) {
-            case WAITING_FOR_DATABASE -> log.warn("Consumer {} waits for the database, holding its deliveries and retrying"
-                    + " them with backoff (not counted as failed attempts): {}", consumer, reason);
-            case WAITING_FOR_BROKER -> log.warn("Consumer {} lost its broker connection, recovering it: {}", consumer, reason);
+            case WAITING_FOR_DATABASE ->
+                log.warn(
+                        "Consumer {} waits for the database, holding its deliveries and retrying"
+                                + " them with backoff (not counted as failed attempts): {}",
+                        consumer,
+                        reason);
+            case WAITING_FOR_BROKER ->
+                log.warn("Consumer {} lost its broker connection, recovering it: {}", consumer, reason);
             case RUNNING -> {
                 if (previous == ConsumerState.STOPPED) {
                     log.debug("Consumer {} is running", consumer);
                 } else {
-                    log.info("Consumer {} resumed after {} ms {}", consumer, (now - waitingSince) / 1_000_000,
-                            previous == ConsumerState.WAITING_FOR_DATABASE ? "waiting for the database" : "without a broker");
+                    log.info(
+                            "Consumer {} resumed after {} ms {}",
+                            consumer,
+                            (now - waitingSince) / 1_000_000,
+                            previous == ConsumerState.WAITING_FOR_DATABASE
+                                    ? "waiting for the database"
+                                    : "without a broker");
                 }
             }
             case STOPPED -> log.debug("Consumer {} stopped", consumer);

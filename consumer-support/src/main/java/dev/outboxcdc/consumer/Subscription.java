@@ -26,8 +26,14 @@ import java.util.Objects;
  * @param concurrency workers (channels) consuming the queue; 1 when partitioned
  * @param partitions  partition queues, or 1 for one queue
  */
-public record Subscription(String queue, List<String> bindingKeys, EventHandler handler, RetryPolicy retry, int prefetch,
-        int concurrency, int partitions) {
+public record Subscription(
+        String queue,
+        List<String> bindingKeys,
+        EventHandler handler,
+        RetryPolicy retry,
+        int prefetch,
+        int concurrency,
+        int partitions) {
 
     /** The most partitions of one subscription. */
     public static final int MAX_PARTITIONS = 64;
@@ -47,17 +53,24 @@ public record Subscription(String queue, List<String> bindingKeys, EventHandler 
             throw new IllegalArgumentException("concurrency must be between 1 and 64, was " + concurrency);
         }
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partitions must be between 1 and " + MAX_PARTITIONS + ", was " + partitions);
+            throw new IllegalArgumentException(
+                    "partitions must be between 1 and " + MAX_PARTITIONS + ", was " + partitions);
         }
         if (partitions > 1 && concurrency > 1) {
-            throw new IllegalArgumentException("a partitioned subscription handles each partition with one worker, to keep"
-                    + " each aggregate's order: scale it with more partitions and instances, not withConcurrency("
-                    + concurrency + ")");
+            throw new IllegalArgumentException(
+                    "a partitioned subscription handles each partition with one worker, to keep"
+                            + " each aggregate's order: scale it with more partitions and instances, not withConcurrency("
+                            + concurrency + ")");
         }
     }
 
     /** A subscription with one queue (not partitioned). */
-    public Subscription(String queue, List<String> bindingKeys, EventHandler handler, RetryPolicy retry, int prefetch,
+    public Subscription(
+            String queue,
+            List<String> bindingKeys,
+            EventHandler handler,
+            RetryPolicy retry,
+            int prefetch,
             int concurrency) {
         this(queue, bindingKeys, handler, retry, prefetch, concurrency, 1);
     }

@@ -31,10 +31,10 @@ final class SubscriptionTopology {
     private static final String CONSISTENT_HASH = "x-consistent-hash";
     private static final Set<String> warnedAboutType = ConcurrentHashMap.newKeySet();
 
-    private SubscriptionTopology() {
-    }
+    private SubscriptionTopology() {}
 
-    static void declare(Connection connection, Broker broker, String queue, Subscription subscription) throws IOException {
+    static void declare(Connection connection, Broker broker, String queue, Subscription subscription)
+            throws IOException {
         declareExchange(connection, broker.exchange());
         QueueType type = broker.queueType();
         SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry(), subscription.partitions());
@@ -52,7 +52,11 @@ final class SubscriptionTopology {
             }
         }
         for (int failed = 1; failed <= queues.retries().size(); failed++) {
-            declareQueue(connection, type, queues.retries().get(failed - 1), retryArguments(type, queue, failed, subscription));
+            declareQueue(
+                    connection,
+                    type,
+                    queues.retries().get(failed - 1),
+                    retryArguments(type, queue, failed, subscription));
         }
         declareQueue(connection, type, queues.deadLetter(), Map.of());
     }
@@ -62,15 +66,20 @@ final class SubscriptionTopology {
      * subscription's keys, and the partition queues bound to it with equal weights, each with a
      * single active consumer.
      */
-    private static void declarePartitions(Connection connection, Broker broker, SubscriptionQueues queues,
-            Subscription subscription) throws IOException {
+    private static void declarePartitions(
+            Connection connection, Broker broker, SubscriptionQueues queues, Subscription subscription)
+            throws IOException {
         String exchange = SubscriptionQueues.partitionExchange(queues.main());
         Channel channel = open(connection);
         try {
-            channel.exchangeDeclare(exchange, CONSISTENT_HASH, true, false, Map.of("hash-header", OutboxAmqp.HEADER_AGGREGATE_ID));
+            channel.exchangeDeclare(
+                    exchange, CONSISTENT_HASH, true, false, Map.of("hash-header", OutboxAmqp.HEADER_AGGREGATE_ID));
         } catch (IOException e) {
-            throw new IOException("cannot declare the consistent-hash exchange " + exchange + " of a partitioned subscription:"
-                    + " enable RabbitMQ's plugin (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange). " + replyText(e), e);
+            throw new IOException(
+                    "cannot declare the consistent-hash exchange " + exchange + " of a partitioned subscription:"
+                            + " enable RabbitMQ's plugin (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange). "
+                            + replyText(e),
+                    e);
         } finally {
             close(channel);
         }
@@ -138,9 +147,12 @@ final class SubscriptionTopology {
      * (RabbitMQ 3.10+), which needs {@code reject-publish} overflow; without a length limit it never
      * refuses a copy.
      */
-    static Map<String, Object> retryArguments(QueueType type, String queue, int failedAttempt, Subscription subscription) {
+    static Map<String, Object> retryArguments(
+            QueueType type, String queue, int failedAttempt, Subscription subscription) {
         Map<String, Object> arguments = new HashMap<>();
-        arguments.put("x-message-ttl", subscription.retry().backoffAfter(failedAttempt).toMillis());
+        arguments.put(
+                "x-message-ttl",
+                subscription.retry().backoffAfter(failedAttempt).toMillis());
         if (subscription.partitioned()) {
             arguments.put("x-dead-letter-exchange", SubscriptionQueues.partitionExchange(queue));
         } else {
@@ -174,16 +186,20 @@ final class SubscriptionTopology {
             close(passive);
         }
         if (warnedAboutType.add(queue)) {
-            log.warn("Queue {} exists with another type than {}; using it as it is. RabbitMQ cannot change a queue's type:"
-                    + " to change it, stop the consumers, move its messages elsewhere and delete it (deleteQueues() deletes"
-                    + " all of a consumer's queues) before starting again", queue, type.value());
+            log.warn(
+                    "Queue {} exists with another type than {}; using it as it is. RabbitMQ cannot change a queue's type:"
+                            + " to change it, stop the consumers, move its messages elsewhere and delete it (deleteQueues() deletes"
+                            + " all of a consumer's queues) before starting again",
+                    queue,
+                    type.value());
         }
     }
 
     private static void declareExchange(Connection connection, String exchange) throws IOException {
         Channel channel = open(connection);
         try {
-            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
+            channel.exchangeDeclare(
+                    exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
             return;
         } catch (IOException e) {
             if (!isPreconditionFailed(e)) {
@@ -203,9 +219,11 @@ final class SubscriptionTopology {
 
     private static IOException explain(IOException e, String queue) {
         if (isPreconditionFailed(e)) {
-            return new IOException("queue " + queue + " exists with other arguments (a changed retry policy?): delete the"
-                    + " consumer's retry queues (OutboxConsumer.deleteQueues() deletes all its queues) and start again. "
-                    + replyText(e), e);
+            return new IOException(
+                    "queue " + queue + " exists with other arguments (a changed retry policy?): delete the"
+                            + " consumer's retry queues (OutboxConsumer.deleteQueues() deletes all its queues) and start again. "
+                            + replyText(e),
+                    e);
         }
         return e;
     }
@@ -226,7 +244,9 @@ final class SubscriptionTopology {
 
     private static String replyText(IOException e) {
         return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText() : null;
+                        && signal.getReason() instanceof AMQP.Channel.Close close
+                ? close.getReplyText()
+                : null;
     }
 
     private static void close(Channel channel) {

@@ -2,6 +2,7 @@ package dev.outboxcdc.consumer;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.testsupport.RabbitEndpoint;
 import dev.outboxcdc.testsupport.TestDatabase;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * One test's isolated world: a database with processed_events and an effects table, an exchange
@@ -68,8 +68,12 @@ final class ConsumerFixture implements AutoCloseable {
 
     /** A builder for a consumer of this fixture's database and exchange, counting into {@link #metrics}. */
     OutboxConsumer.Builder builder(String name) {
-        return OutboxConsumer.builder().name(name).dataSource(dataSource())
-                .connectionFactory(connectionFactory()).exchange(exchange).metrics(metrics);
+        return OutboxConsumer.builder()
+                .name(name)
+                .dataSource(dataSource())
+                .connectionFactory(connectionFactory())
+                .exchange(exchange)
+                .metrics(metrics);
     }
 
     /** Builds and starts the consumer; closed and its queues deleted by {@link #close()}. */
@@ -104,7 +108,8 @@ final class ConsumerFixture implements AutoCloseable {
 
     /** Publishes an envelope for {@code eventId} as the relay would; returns the body. */
     byte[] publishEvent(UUID eventId, String type) {
-        byte[] body = EnvelopeCodec.write(eventId.toString(), type, Instant.now().toString(), "{\"name\": \"Ada\"}");
+        byte[] body =
+                EnvelopeCodec.write(eventId.toString(), type, Instant.now().toString(), "{\"name\": \"Ada\"}");
         publish(type, body);
         return body;
     }
@@ -112,8 +117,15 @@ final class ConsumerFixture implements AutoCloseable {
     void publish(String routingKey, byte[] body) {
         rabbit.withChannel(channel -> {
             channel.confirmSelect();
-            channel.basicPublish(exchange, routingKey, true,
-                    new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(), body);
+            channel.basicPublish(
+                    exchange,
+                    routingKey,
+                    true,
+                    new AMQP.BasicProperties.Builder()
+                            .contentType("application/json")
+                            .deliveryMode(2)
+                            .build(),
+                    body);
             try {
                 channel.waitForConfirmsOrDie(10_000);
             } catch (Exception e) {

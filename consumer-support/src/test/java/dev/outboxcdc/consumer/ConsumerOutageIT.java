@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
@@ -30,11 +30,13 @@ class ConsumerOutageIT {
     private static final int EVENTS_PER_SECOND = 200;
     private static final Duration OUTAGE = Duration.ofSeconds(20);
 
-    private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+    private static final AMQP.BasicProperties PERSISTENT =
+            new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
     private final ConsumerFixture fixture = new ConsumerFixture();
     private final String name = UniqueNames.of("payroll");
     private final List<ConsumerState> states = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void cleanUp() {
         fixture.close();
@@ -43,47 +45,61 @@ class ConsumerOutageIT {
     @Test
     void aStoppedDatabaseDeadLettersNothingAndEveryEventHasExactlyOneEffectAfterIt() {
         OutboxConsumer consumer = fixture.start(fixture.builder(name)
-                .maxOutageBackoff(Duration.ofSeconds(2)).stateListener(states::add)
+                .maxOutageBackoff(Duration.ofSeconds(2))
+                .stateListener(states::add)
                 .subscribe(Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")));
         String dlq = consumer.subscriptionQueues().get(0).deadLetter();
-        List<UUID> ids = IntStream.range(0, EVENTS).mapToObj(i -> UUID.randomUUID()).toList();
+        List<UUID> ids =
+                IntStream.range(0, EVENTS).mapToObj(i -> UUID.randomUUID()).toList();
         CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> publishPaced(ids, EVENTS_PER_SECOND));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.effects() >= 300);
 
         ServiceFaults.stopPostgres();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> consumer.state() == ConsumerState.WAITING_FOR_DATABASE);
-            Awaitility.await().during(OUTAGE).atMost(OUTAGE.plusSeconds(5)).until(() ->
-                    consumer.state() == ConsumerState.WAITING_FOR_DATABASE
-                            && fixture.metrics.get("retried") == 0 && fixture.rabbit.messageCount(dlq) == 0);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> consumer.state() == ConsumerState.WAITING_FOR_DATABASE);
+            Awaitility.await()
+                    .during(OUTAGE)
+                    .atMost(OUTAGE.plusSeconds(5))
+                    .until(() -> consumer.state() == ConsumerState.WAITING_FOR_DATABASE
+                            && fixture.metrics.get("retried") == 0
+                            && fixture.rabbit.messageCount(dlq) == 0);
         } finally {
             ServiceFaults.startPostgres();
         }
 
         stream.join();
         Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> fixture.effects() == EVENTS);
-        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM effects")).isEqualTo(EVENTS);
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events WHERE consumer = '" + name + "'")).isEqualTo(EVENTS);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM effects"))
+                .isEqualTo(EVENTS);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events WHERE consumer = '" + name + "'"))
+                .isEqualTo(EVENTS);
         assertThat(fixture.rabbit.messageCount(dlq)).isZero();
         assertThat(fixture.metrics.get("retried")).isZero();
         assertThat(fixture.metrics.get("deadLettered")).isZero();
         assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
-        assertThat(states).containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
+        assertThat(states)
+                .containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
     }
 
     @Test
     void aLostBrokerConnectionIsReportedAndRecoveredWithoutLosingTheDeliveriesInHand() {
-        OutboxConsumer consumer = fixture.start(fixture.builder(name).stateListener(states::add)
+        OutboxConsumer consumer = fixture.start(fixture.builder(name)
+                .stateListener(states::add)
                 .subscribe(Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")));
-        List<UUID> ids = IntStream.range(0, 3_000).mapToObj(i -> UUID.randomUUID()).toList();
+        List<UUID> ids =
+                IntStream.range(0, 3_000).mapToObj(i -> UUID.randomUUID()).toList();
         publishPaced(ids, 1_000_000); // all queued before the fault, which closes every client connection
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.effects() >= 300);
 
         ServiceFaults.closeAllBrokerConnections();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.effects() == ids.size());
-        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM effects")).isEqualTo(ids.size());
-        assertThat(states).containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_BROKER, ConsumerState.RUNNING);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM effects"))
+                .isEqualTo(ids.size());
+        assertThat(states)
+                .containsSubsequence(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_BROKER, ConsumerState.RUNNING);
         assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
         assertThat(fixture.metrics.get("retried")).isZero();
     }
@@ -96,8 +112,16 @@ class ConsumerOutageIT {
             for (int i = 0; i < ids.size(); i++) {
                 long due = start + i * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(due - System.nanoTime());
-                channel.basicPublish(fixture.exchange, "employee.created", true, PERSISTENT,
-                        EnvelopeCodec.write(ids.get(i).toString(), "employee.created", Instant.now().toString(), "{}"));
+                channel.basicPublish(
+                        fixture.exchange,
+                        "employee.created",
+                        true,
+                        PERSISTENT,
+                        EnvelopeCodec.write(
+                                ids.get(i).toString(),
+                                "employee.created",
+                                Instant.now().toString(),
+                                "{}"));
                 if (i % 100 == 99 || i == ids.size() - 1) {
                     try {
                         channel.waitForConfirmsOrDie(30_000);

@@ -13,8 +13,7 @@ public final class CrashAfterCommitMain {
     /** Exit status of the simulated crash. */
     static final int CRASHED = 137;
 
-    private CrashAfterCommitMain() {
-    }
+    private CrashAfterCommitMain() {}
 
     public static void main(String[] args) throws Exception {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -34,8 +33,11 @@ public final class CrashAfterCommitMain {
         };
         com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
         factory.setUri(args[3]);
-        OutboxConsumer consumer = OutboxConsumer.builder().name(args[5]).transactions(crashAfterCommit)
-                .connectionFactory(factory).exchange(args[4])
+        OutboxConsumer consumer = OutboxConsumer.builder()
+                .name(args[5])
+                .transactions(crashAfterCommit)
+                .connectionFactory(factory)
+                .exchange(args[4])
                 .subscribe(Subscription.to(ConsumerFixture.recordingEffect(args[5]), "employee.created"))
                 .build();
         consumer.start();

@@ -38,14 +38,20 @@ class DeliveryProcessorTest {
     private boolean channelClosed;
     private long nextTag = 1;
 
-    private final DeliveryProcessor processor = new DeliveryProcessor("payroll", QUEUE,
-            Subscription.to((event, connection) -> {
-                handlerCalls.incrementAndGet();
-                if (!handlerFailures.isEmpty()) {
-                    throw handlerFailures.poll();
-                }
-            }, "employee.created").withRetry(RETRY),
-            database, ConsumerMetrics.NONE,
+    private final DeliveryProcessor processor = new DeliveryProcessor(
+            "payroll",
+            QUEUE,
+            Subscription.to(
+                            (event, connection) -> {
+                                handlerCalls.incrementAndGet();
+                                if (!handlerFailures.isEmpty()) {
+                                    throw handlerFailures.poll();
+                                }
+                            },
+                            "employee.created")
+                    .withRetry(RETRY),
+            database,
+            ConsumerMetrics.NONE,
             new DeliveryProcessor.Acks() {
                 @Override
                 public void ack(long deliveryTag) {
@@ -66,7 +72,8 @@ class DeliveryProcessorTest {
                 forwardedProperties.add(properties);
                 return forwardResults.isEmpty() || forwardResults.poll();
             },
-            tracker, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+            tracker,
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
             duration -> {
                 pauses.add(duration);
                 return !stopping;
@@ -93,7 +100,9 @@ class DeliveryProcessorTest {
     @Test
     void aDatabaseThatDoesNotAnswerHoldsTheDeliveryAndRetriesItWithBackoffWithoutCountingAnAttempt() throws Exception {
         UUID eventId = UUID.randomUUID();
-        database.failNext(new SQLTransientConnectionException("pool - Connection is not available, request timed out after 1000ms"),
+        database.failNext(
+                new SQLTransientConnectionException(
+                        "pool - Connection is not available, request timed out after 1000ms"),
                 new SQLException("Connection to 127.0.0.1:5432 refused.", "08001"),
                 new SQLException("terminating connection due to administrator command", "57P01"),
                 new SQLException("the database system is starting up", "57P03"));
@@ -101,18 +110,22 @@ class DeliveryProcessorTest {
         processor.process(delivery(eventId, 1));
 
         assertThat(settled).containsExactly("ack 1");
-        assertThat(forwardedTo).as("nothing retried through queues or dead-lettered").isEmpty();
+        assertThat(forwardedTo)
+                .as("nothing retried through queues or dead-lettered")
+                .isEmpty();
         assertThat(handlerCalls).hasValue(1);
         assertThat(database.processed).containsExactly(eventId);
         assertThat(pauses).hasSize(4);
-        assertThat(pauses.get(3)).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThanOrEqualTo(Duration.ofMillis(800));
+        assertThat(pauses.get(3))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                .isLessThanOrEqualTo(Duration.ofMillis(800));
         assertThat(states).containsExactly(ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
     }
 
     @Test
     void aBrokenConnectionAtCommitIsAnOutageToo() throws Exception {
-        handlerFailures.add(new IllegalStateException("insert failed",
-                new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+        handlerFailures.add(new IllegalStateException(
+                "insert failed", new SQLException("An I/O error occurred while sending to the backend.", "08006")));
 
         processor.process(delivery(UUID.randomUUID(), 1));
 
@@ -129,7 +142,9 @@ class DeliveryProcessorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.process(delivery(eventId, 1)))
                 .isInstanceOf(com.rabbitmq.client.AlreadyClosedException.class);
 
-        assertThat(forwardedTo).as("not retried: the effect committed, the redelivery is a duplicate").isEmpty();
+        assertThat(forwardedTo)
+                .as("not retried: the effect committed, the redelivery is a duplicate")
+                .isEmpty();
         assertThat(database.processed).containsExactly(eventId);
     }
 
@@ -147,7 +162,9 @@ class DeliveryProcessorTest {
 
     @Test
     void conflictsAreRetriedInPlaceAFewTimesThenCountAsAnAttempt() throws Exception {
-        database.failNext(new SQLException("could not serialize access", "40001"), new SQLException("deadlock detected", "40P01"));
+        database.failNext(
+                new SQLException("could not serialize access", "40001"),
+                new SQLException("deadlock detected", "40P01"));
         processor.process(delivery(UUID.randomUUID(), 1));
         assertThat(settled).containsExactly("ack 1");
         assertThat(forwardedTo).isEmpty();
@@ -172,7 +189,9 @@ class DeliveryProcessorTest {
         processor.process(delivery(eventId, 3));
 
         assertThat(forwardedTo).containsExactly(QUEUE + ".retry.1", QUEUE + ".retry.2", QUEUE + ".dlq");
-        assertThat(forwardedProperties).extracting(p -> p.getHeaders().get(ConsumerHeaders.ATTEMPT)).containsExactly(2, 3, 3);
+        assertThat(forwardedProperties)
+                .extracting(p -> p.getHeaders().get(ConsumerHeaders.ATTEMPT))
+                .containsExactly(2, 3, 3);
         assertThat(forwardedProperties.get(2).getHeaders().get(ConsumerHeaders.ERROR))
                 .isEqualTo("java.lang.IllegalArgumentException: employee has no contract");
         assertThat(settled).containsExactly("ack 1", "ack 2", "ack 3");
@@ -181,11 +200,18 @@ class DeliveryProcessorTest {
 
     @Test
     void aBodyThatIsNotAnEnvelopeGoesToTheDlqAtOnce() throws Exception {
-        processor.process(new Delivery(new com.rabbitmq.client.Envelope(1, false, "outbox.events", "employee.created"),
-                new AMQP.BasicProperties(), "not json".getBytes(StandardCharsets.UTF_8)));
+        processor.process(new Delivery(
+                new com.rabbitmq.client.Envelope(1, false, "outbox.events", "employee.created"),
+                new AMQP.BasicProperties(),
+                "not json".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(forwardedTo).containsExactly(QUEUE + ".dlq");
-        assertThat(forwardedProperties.get(0).getHeaders().get(ConsumerHeaders.ERROR).toString()).startsWith("invalid envelope: ");
+        assertThat(forwardedProperties
+                        .get(0)
+                        .getHeaders()
+                        .get(ConsumerHeaders.ERROR)
+                        .toString())
+                .startsWith("invalid envelope: ");
         assertThat(handlerCalls).hasValue(0);
     }
 
@@ -211,14 +237,21 @@ class DeliveryProcessorTest {
 
         assertThat(settled).containsExactly("requeue 1", "requeue 2");
         assertThat(pauses).hasSize(2 * DeliveryProcessor.FORWARD_TRIES);
-        assertThat(pauses.get(5)).as("the sixth consecutive failure waits 8-16 s").isGreaterThanOrEqualTo(Duration.ofSeconds(8));
+        assertThat(pauses.get(5))
+                .as("the sixth consecutive failure waits 8-16 s")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(8));
         assertThat(pauses.stream().mapToLong(Duration::toMillis).sum()).isGreaterThan(10_000);
     }
 
     private Delivery delivery(UUID eventId, int attempt) {
-        byte[] body = EnvelopeCodec.write(eventId.toString(), "employee.created", "2026-12-07T10:00:00Z", "{\"name\":\"Ada\"}");
+        byte[] body = EnvelopeCodec.write(
+                eventId.toString(), "employee.created", "2026-12-07T10:00:00Z", "{\"name\":\"Ada\"}");
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .headers(attempt == 1 ? null : Map.of(ConsumerHeaders.ATTEMPT, attempt)).build();
-        return new Delivery(new com.rabbitmq.client.Envelope(nextTag++, false, "outbox.events", "employee.created"), properties, body);
+                .headers(attempt == 1 ? null : Map.of(ConsumerHeaders.ATTEMPT, attempt))
+                .build();
+        return new Delivery(
+                new com.rabbitmq.client.Envelope(nextTag++, false, "outbox.events", "employee.created"),
+                properties,
+                body);
     }
 }

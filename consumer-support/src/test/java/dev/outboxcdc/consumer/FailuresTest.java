@@ -29,7 +29,8 @@ class FailuresTest {
 
     @Test
     void aPoolTimeoutAndTheTransientJdbcExceptionsMeanTheDatabaseIsUnavailable() {
-        assertThat(Failures.classify(new SQLTransientConnectionException("pool - Connection is not available, request timed out")))
+        assertThat(Failures.classify(
+                        new SQLTransientConnectionException("pool - Connection is not available, request timed out")))
                 .isEqualTo(Kind.DATABASE_UNAVAILABLE);
         assertThat(Failures.classify(new SQLNonTransientConnectionException("connection closed")))
                 .isEqualTo(Kind.DATABASE_UNAVAILABLE);
@@ -37,13 +38,16 @@ class FailuresTest {
 
     @Test
     void springsConnectionExceptionsMeanTheDatabaseIsUnavailable() {
-        assertThat(Failures.classify(new CannotGetJdbcConnectionException("no connection"))).isEqualTo(Kind.DATABASE_UNAVAILABLE);
-        assertThat(Failures.classify(new CannotCreateTransactionException("no transaction"))).isEqualTo(Kind.DATABASE_UNAVAILABLE);
+        assertThat(Failures.classify(new CannotGetJdbcConnectionException("no connection")))
+                .isEqualTo(Kind.DATABASE_UNAVAILABLE);
+        assertThat(Failures.classify(new CannotCreateTransactionException("no transaction")))
+                .isEqualTo(Kind.DATABASE_UNAVAILABLE);
     }
 
     @Test
     void aHandlerExceptionCausedByABrokenConnectionIsNotAHandlerFailure() {
-        Exception wrapped = new IllegalStateException("payroll insert failed",
+        Exception wrapped = new IllegalStateException(
+                "payroll insert failed",
                 new RuntimeException(new SQLException("An I/O error occurred while sending to the backend.", "08006")));
 
         assertThat(Failures.classify(wrapped)).isEqualTo(Kind.DATABASE_UNAVAILABLE);
@@ -59,10 +63,14 @@ class FailuresTest {
 
     @Test
     void serializationFailuresAndDeadlocksAreConflicts() {
-        assertThat(Failures.classify(new SQLException("could not serialize access", "40001"))).isEqualTo(Kind.CONFLICT);
-        assertThat(Failures.classify(new SQLException("deadlock detected", "40P01"))).isEqualTo(Kind.CONFLICT);
-        assertThat(Failures.classify(new SQLTransactionRollbackException("rolled back"))).isEqualTo(Kind.CONFLICT);
-        assertThat(Failures.classify(new RuntimeException(new SQLException("deadlock detected", "40P01")))).isEqualTo(Kind.CONFLICT);
+        assertThat(Failures.classify(new SQLException("could not serialize access", "40001")))
+                .isEqualTo(Kind.CONFLICT);
+        assertThat(Failures.classify(new SQLException("deadlock detected", "40P01")))
+                .isEqualTo(Kind.CONFLICT);
+        assertThat(Failures.classify(new SQLTransactionRollbackException("rolled back")))
+                .isEqualTo(Kind.CONFLICT);
+        assertThat(Failures.classify(new RuntimeException(new SQLException("deadlock detected", "40P01"))))
+                .isEqualTo(Kind.CONFLICT);
     }
 
     @Test
@@ -79,7 +87,8 @@ class FailuresTest {
         RuntimeException second = new RuntimeException("second", first);
         first.addSuppressed(second);
 
-        assertThat(Failures.classify(new IllegalArgumentException("employee has no contract"))).isEqualTo(Kind.HANDLER);
+        assertThat(Failures.classify(new IllegalArgumentException("employee has no contract")))
+                .isEqualTo(Kind.HANDLER);
         assertThat(Failures.classify(second)).isEqualTo(Kind.HANDLER);
     }
 }

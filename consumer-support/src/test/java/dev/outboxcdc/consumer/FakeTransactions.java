@@ -39,7 +39,9 @@ final class FakeTransactions implements Transactions {
     }
 
     private Connection connection(Set<UUID> pending) {
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+        return (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Connection.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "prepareStatement" -> statement(pending);
                     case "toString" -> "fake connection";
@@ -49,7 +51,9 @@ final class FakeTransactions implements Transactions {
 
     private PreparedStatement statement(Set<UUID> pending) {
         UUID[] eventId = new UUID[1];
-        return (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class},
+        return (PreparedStatement) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {PreparedStatement.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "setString", "close" -> null;
                     case "setObject" -> {

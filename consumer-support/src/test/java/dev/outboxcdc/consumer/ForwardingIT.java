@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Copies to retry and dead-letter queues are confirmed and routed before the original is acked. */
 class ForwardingIT {
 
-    private static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1));
+    private static final RetryPolicy FAST_RETRY =
+            new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1));
 
     private final ConsumerFixture fixture = new ConsumerFixture();
     private final String name = UniqueNames.of("payroll");
@@ -31,7 +32,8 @@ class ForwardingIT {
 
     @Test
     void everyFailingEventEndsInTheDlqWhenTheDlqAndARetryQueueWereDeleted() {
-        OutboxConsumer consumer = fixture.start(name, Subscription.to(alwaysFails, "employee.created").withRetry(FAST_RETRY));
+        OutboxConsumer consumer = fixture.start(
+                name, Subscription.to(alwaysFails, "employee.created").withRetry(FAST_RETRY));
         SubscriptionQueues queues = consumer.subscriptionQueues().get(0);
         fixture.rabbit.deleteQueue(queues.deadLetter());
         fixture.rabbit.deleteQueue(queues.retries().get(1));
@@ -41,45 +43,64 @@ class ForwardingIT {
             fixture.publishEvent(UUID.randomUUID(), "employee.created");
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.rabbit.messageCount(queues.deadLetter()) == events);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.rabbit.messageCount(queues.deadLetter()) == events);
         assertThat(fixture.metrics.get("deadLettered")).isEqualTo(events);
         assertThat(calls).hasValue(3 * events);
-        assertThat(fixture.rabbit.messageCount(queues.retries().get(1))).as("re-declared").isZero();
+        assertThat(fixture.rabbit.messageCount(queues.retries().get(1)))
+                .as("re-declared")
+                .isZero();
         assertThat(fixture.rabbit.messageCount(queues.main())).isZero();
     }
 
     @Test
     void aDlqThatRefusesCopiesKeepsTheOriginalAndRetriesWithBackoffNotInABusyLoop() {
-        OutboxConsumer consumer = fixture.start(name, Subscription.to(alwaysFails, "employee.created")
-                .withRetry(new RetryPolicy(1, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1))));
+        OutboxConsumer consumer = fixture.start(
+                name,
+                Subscription.to(alwaysFails, "employee.created")
+                        .withRetry(new RetryPolicy(1, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1))));
         SubscriptionQueues queues = consumer.subscriptionQueues().get(0);
         String policy = UniqueNames.of("refuse-dlq");
-        ServiceFaults.rabbitmqctl("set_policy", "--apply-to", "queues", policy, "^" + queues.deadLetter().replace(".", "\\.") + "$",
+        ServiceFaults.rabbitmqctl(
+                "set_policy",
+                "--apply-to",
+                "queues",
+                policy,
+                "^" + queues.deadLetter().replace(".", "\\.") + "$",
                 "{\"max-length\":0,\"overflow\":\"reject-publish\"}");
         try {
             fixture.publishEvent(UUID.randomUUID(), "employee.created");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
 
-            Awaitility.await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .during(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> fixture.rabbit.messageCount(queues.deadLetter()) == 0);
-            assertThat(calls.get()).as("the broker nacks every copy: the handler runs again only after a backoff")
+            assertThat(calls.get())
+                    .as("the broker nacks every copy: the handler runs again only after a backoff")
                     .isBetween(1, 4);
         } finally {
             ServiceFaults.rabbitmqctl("clear_policy", policy);
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fixture.rabbit.messageCount(queues.deadLetter()) == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.rabbit.messageCount(queues.deadLetter()) == 1);
         assertThat(fixture.rabbit.messageCount(queues.main())).isZero();
         assertThat(fixture.metrics.get("deadLettered")).isEqualTo(1);
     }
 
     @Test
     void aDeletedMainQueueIsDeclaredAgainAndConsumed() {
-        OutboxConsumer consumer = fixture.start(name, Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created"));
+        OutboxConsumer consumer =
+                fixture.start(name, Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created"));
         fixture.rabbit.deleteQueue(consumer.queues().get(0));
         UUID eventId = UUID.randomUUID();
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.rabbit.messageCount(consumer.queues().get(0)) == 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> fixture.rabbit.messageCount(consumer.queues().get(0)) == 0);
         fixture.publishEvent(eventId, "employee.created");
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.effects(eventId) == 1);

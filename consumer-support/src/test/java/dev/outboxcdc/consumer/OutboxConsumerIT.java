@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OutboxConsumerIT {
 
-    private static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1));
+    private static final RetryPolicy FAST_RETRY =
+            new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1));
     private final ConsumerFixture fixture = new ConsumerFixture();
     private final String name = UniqueNames.of("payroll");
 
@@ -40,12 +41,15 @@ class OutboxConsumerIT {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.metrics.get("duplicates") == 1);
         assertThat(fixture.effects(eventId)).isEqualTo(1);
         assertThat(fixture.metrics.get("handled")).isEqualTo(1);
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events WHERE consumer = '" + name + "'")).isEqualTo(1);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events WHERE consumer = '" + name + "'"))
+                .isEqualTo(1);
     }
 
     @Test
     void concurrentDeliveriesOfTheSameEventToTwoConsumersOfOneQueueHaveOneEffect() {
-        Subscription subscription = Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created").withConcurrency(4).withPrefetch(1);
+        Subscription subscription = Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")
+                .withConcurrency(4)
+                .withPrefetch(1);
         fixture.start(name, subscription);
         fixture.start(name, subscription);
         int events = 200;
@@ -55,11 +59,13 @@ class OutboxConsumerIT {
             fixture.publishEvent(eventId, "employee.created");
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(60))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> fixture.metrics.get("handled") + fixture.metrics.get("duplicates") == 2 * events);
         assertThat(fixture.effects()).isEqualTo(events);
         assertThat(fixture.db.queryLong("SELECT count(*) FROM (SELECT event_id FROM effects GROUP BY event_id"
-                + " HAVING count(*) > 1) twice")).isZero();
+                        + " HAVING count(*) > 1) twice"))
+                .isZero();
         assertThat(fixture.metrics.get("duplicates")).isEqualTo(events);
     }
 
@@ -68,7 +74,9 @@ class OutboxConsumerIT {
         Map<UUID, AtomicInteger> calls = new ConcurrentHashMap<>();
         EventHandler flaky = (event, connection) -> {
             ConsumerFixture.insertEffect(connection, name, event.eventId(), "attempted");
-            if (calls.computeIfAbsent(event.eventId(), id -> new AtomicInteger()).incrementAndGet() <= 2) {
+            if (calls.computeIfAbsent(event.eventId(), id -> new AtomicInteger())
+                            .incrementAndGet()
+                    <= 2) {
                 throw new IllegalStateException("payroll system busy");
             }
         };
@@ -80,7 +88,9 @@ class OutboxConsumerIT {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.metrics.get("handled") == 1);
         assertThat(calls.get(eventId)).hasValue(3);
         assertThat(fixture.metrics.get("retried")).isEqualTo(2);
-        assertThat(fixture.effects(eventId)).as("the failed attempts rolled back their effect").isEqualTo(1);
+        assertThat(fixture.effects(eventId))
+                .as("the failed attempts rolled back their effect")
+                .isEqualTo(1);
     }
 
     @Test
@@ -94,7 +104,8 @@ class OutboxConsumerIT {
             }
             ConsumerFixture.insertEffect(connection, name, event.eventId(), "ok");
         };
-        OutboxConsumer consumer = fixture.start(name, Subscription.to(handler, "employee.created").withRetry(FAST_RETRY));
+        OutboxConsumer consumer =
+                fixture.start(name, Subscription.to(handler, "employee.created").withRetry(FAST_RETRY));
         String queue = consumer.queues().get(0);
         UUID healthy = UUID.randomUUID();
 
@@ -107,7 +118,9 @@ class OutboxConsumerIT {
             assertThat(headers.get("x-outbox-error").toString())
                     .isEqualTo("java.lang.IllegalArgumentException: employee has no contract");
             assertThat(headers.get("x-outbox-attempt")).isEqualTo(3);
-            assertThat(dev.outboxcdc.envelope.EnvelopeCodec.read(dead.get(0).getBody()).eventId()).isEqualTo(poison);
+            assertThat(dev.outboxcdc.envelope.EnvelopeCodec.read(dead.get(0).getBody())
+                            .eventId())
+                    .isEqualTo(poison);
         }
         assertThat(poisonCalls).hasValue(3);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fixture.effects(healthy) == 1);
@@ -115,22 +128,27 @@ class OutboxConsumerIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "this is not json",
-        "{\"eventType\":\"employee.created\",\"timestamp\":\"2025-12-05T01:02:03Z\",\"data\":{}}",
-        "{\"eventId\":\"not-a-uuid\",\"eventType\":\"employee.created\",\"timestamp\":\"2025-12-05T01:02:03Z\",\"data\":{}}",
-    })
+    @ValueSource(
+            strings = {
+                "this is not json",
+                "{\"eventType\":\"employee.created\",\"timestamp\":\"2025-12-05T01:02:03Z\",\"data\":{}}",
+                "{\"eventId\":\"not-a-uuid\",\"eventType\":\"employee.created\",\"timestamp\":\"2025-12-05T01:02:03Z\",\"data\":{}}",
+            })
     void aBodyThatIsNotAValidEnvelopeGoesToTheDlqAtOnce(String body) {
         AtomicInteger calls = new AtomicInteger();
-        OutboxConsumer consumer = fixture.start(name, Subscription.to((event, connection) -> calls.incrementAndGet(),
-                "employee.created").withRetry(FAST_RETRY));
+        OutboxConsumer consumer = fixture.start(
+                name,
+                Subscription.to((event, connection) -> calls.incrementAndGet(), "employee.created")
+                        .withRetry(FAST_RETRY));
 
         fixture.publishText("employee.created", body);
 
         try (TestQueue dlq = fixture.rabbit.consume(consumer.queues().get(0) + ".dlq")) {
             Delivery dead = dlq.awaitAtLeast(1, Duration.ofSeconds(30)).get(0);
-            assertThat(dead.getProperties().getHeaders().get("x-outbox-error").toString()).startsWith("invalid envelope: ");
-            assertThat(dead.getProperties().getHeaders().get("x-outbox-attempt")).isEqualTo(1);
+            assertThat(dead.getProperties().getHeaders().get("x-outbox-error").toString())
+                    .startsWith("invalid envelope: ");
+            assertThat(dead.getProperties().getHeaders().get("x-outbox-attempt"))
+                    .isEqualTo(1);
         }
         assertThat(calls).hasValue(0);
         assertThat(fixture.metrics.get("retried")).isZero();
@@ -153,7 +171,8 @@ class OutboxConsumerIT {
     @Test
     void keepsTheQueueOrderWithOneWorker() {
         fixture.start(name, Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created"));
-        List<UUID> ids = java.util.stream.Stream.generate(UUID::randomUUID).limit(50).toList();
+        List<UUID> ids =
+                java.util.stream.Stream.generate(UUID::randomUUID).limit(50).toList();
         ids.forEach(id -> fixture.publishEvent(id, "employee.created"));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.effects() == 50);
@@ -165,15 +184,17 @@ class OutboxConsumerIT {
     void refusesToStartWithoutTheProcessedEventsTable() {
         fixture.db.execute("DROP TABLE processed_events");
 
-        assertThatThrownBy(() -> fixture.start(name, Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")))
+        assertThatThrownBy(() ->
+                        fixture.start(name, Subscription.to(ConsumerFixture.recordingEffect(name), "employee.created")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("needs table processed_events");
     }
 
     @Test
     void prunesProcessedEventsOlderThanTheRetention() throws Exception {
-        fixture.db.execute("INSERT INTO processed_events (consumer, event_id, processed_at)"
-                + " SELECT 'payroll', gen_random_uuid(), now() - interval '30 days' FROM generate_series(1, 2500)",
+        fixture.db.execute(
+                "INSERT INTO processed_events (consumer, event_id, processed_at)"
+                        + " SELECT 'payroll', gen_random_uuid(), now() - interval '30 days' FROM generate_series(1, 2500)",
                 "INSERT INTO processed_events (consumer, event_id) SELECT 'payroll', gen_random_uuid() FROM generate_series(1, 5)");
 
         long deleted;
@@ -182,6 +203,7 @@ class OutboxConsumerIT {
         }
 
         assertThat(deleted).isEqualTo(2500);
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events")).isEqualTo(5);
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM processed_events"))
+                .isEqualTo(5);
     }
 }

@@ -11,8 +11,8 @@ class PartitionBalancerTest {
 
     private final List<String> calls = new ArrayList<>();
     private boolean refuseAcquire;
-    private final PartitionBalancer balancer = new PartitionBalancer("ledger", "ledger.entry", 6, () -> null,
-            new PartitionBalancer.Partitions() {
+    private final PartitionBalancer balancer =
+            new PartitionBalancer("ledger", "ledger.entry", 6, () -> null, new PartitionBalancer.Partitions() {
                 @Override
                 public void acquire(int index) throws IOException {
                     if (refuseAcquire) {
@@ -56,15 +56,13 @@ class PartitionBalancerTest {
         for (int members = 1; members <= 8; members++) {
             List<Integer> owners = new ArrayList<>();
             for (int rank = 0; rank < members; rank++) {
-                PartitionBalancer member = new PartitionBalancer("ledger", "ledger.entry", 6, () -> null,
-                        new PartitionBalancer.Partitions() {
+                PartitionBalancer member = new PartitionBalancer(
+                        "ledger", "ledger.entry", 6, () -> null, new PartitionBalancer.Partitions() {
                             @Override
-                            public void acquire(int index) {
-                            }
+                            public void acquire(int index) {}
 
                             @Override
-                            public void release(int index) {
-                            }
+                            public void release(int index) {}
                         });
                 member.assign(rank, members);
                 owners.addAll(member.owned());

@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PartitionedConsumerMain {
 
-    private PartitionedConsumerMain() {
-    }
+    private PartitionedConsumerMain() {}
 
     public static void main(String[] args) throws Exception {
         HikariDataSource dataSource = new HikariDataSource();
@@ -29,18 +28,29 @@ public final class PartitionedConsumerMain {
         factory.setUri(args[3]);
         factory.setNetworkRecoveryInterval(500);
         List<Address> addresses = args[4].equals("-") ? List.of() : List.of(Address.parseAddresses(args[4]));
-        OutboxConsumer consumer = OutboxConsumer.builder().name(args[6]).dataSource(dataSource).connectionFactory(factory)
-                .addresses(addresses).exchange(args[5]).queueType(QueueType.parse(args[8]))
-                .subscribe(Subscription.to((event, connection) -> {
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO applied (aggregate, seq, event_id, instance) VALUES (?, ?, ?, ?)")) {
-                        insert.setString(1, event.data().get("aggregate").textValue());
-                        insert.setInt(2, event.data().get("seq").intValue());
-                        insert.setObject(3, event.eventId());
-                        insert.setLong(4, ProcessHandle.current().pid());
-                        insert.executeUpdate();
-                    }
-                }, "ledger.#").withPartitions(Integer.parseInt(args[7])).withPrefetch(20))
+        OutboxConsumer consumer = OutboxConsumer.builder()
+                .name(args[6])
+                .dataSource(dataSource)
+                .connectionFactory(factory)
+                .addresses(addresses)
+                .exchange(args[5])
+                .queueType(QueueType.parse(args[8]))
+                .subscribe(Subscription.to(
+                                (event, connection) -> {
+                                    try (PreparedStatement insert = connection.prepareStatement(
+                                            "INSERT INTO applied (aggregate, seq, event_id, instance) VALUES (?, ?, ?, ?)")) {
+                                        insert.setString(
+                                                1, event.data().get("aggregate").textValue());
+                                        insert.setInt(2, event.data().get("seq").intValue());
+                                        insert.setObject(3, event.eventId());
+                                        insert.setLong(
+                                                4, ProcessHandle.current().pid());
+                                        insert.executeUpdate();
+                                    }
+                                },
+                                "ledger.#")
+                        .withPartitions(Integer.parseInt(args[7]))
+                        .withPrefetch(20))
                 .build();
         consumer.start();
         new CountDownLatch(1).await();

@@ -56,10 +56,14 @@ class PartitionedConsumersIT {
     void cleanUp() {
         instances.forEach(Process::destroyForcibly);
         fixture.close();
-        OutboxConsumer queues = fixture.builder(name).queueType(queueType())
-                .subscribe(Subscription.to((event, connection) -> { }, "ledger.#").withPartitions(PARTITIONS)).build();
+        OutboxConsumer queues = fixture.builder(name)
+                .queueType(queueType())
+                .subscribe(
+                        Subscription.to((event, connection) -> {}, "ledger.#").withPartitions(PARTITIONS))
+                .build();
         queues.deleteQueues();
-        fixture.rabbit.deleteExchange(SubscriptionQueues.partitionExchange(queues.queues().get(0)));
+        fixture.rabbit.deleteExchange(
+                SubscriptionQueues.partitionExchange(queues.queues().get(0)));
     }
 
     @Test
@@ -72,12 +76,14 @@ class PartitionedConsumersIT {
         // The dead-letter queue is declared last, after the partitions and their bindings: events published
         // before those bindings exist are unroutable.
         String deadLetters = SubscriptionQueues.deadLetterQueue(name + ".ledger.#");
-        Awaitility.await("the instances declared the partitions").atMost(Duration.ofSeconds(60))
+        Awaitility.await("the instances declared the partitions")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> fixture.rabbit.messageCount(deadLetters) >= 0);
         // Events are published once every instance consumes one partition: else the first instances can
         // handle the first half before the last one joins, and the killed one may have had nothing.
         String main = name + ".ledger.#";
-        Awaitility.await("every instance consumes one partition").atMost(Duration.ofSeconds(90))
+        Awaitility.await("every instance consumes one partition")
+                .atMost(Duration.ofSeconds(90))
                 .during(RabbitOutboxConsumer.REBALANCE_INTERVAL.multipliedBy(2))
                 .until(() -> membersJoined(main) == PARTITIONS && eachPartitionHasOneConsumer(main));
 
@@ -93,20 +99,32 @@ class PartitionedConsumersIT {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> applied() == total);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("applied " + applied() + " of " + total + "; short aggregates (aggregate:count): "
-                    + fixture.db.queryStrings("SELECT aggregate || ':' || count(*) FROM applied GROUP BY aggregate"
-                    + " HAVING count(*) < " + EVENTS_PER_AGGREGATE + " ORDER BY aggregate"), e);
+            throw new AssertionError(
+                    "applied " + applied() + " of " + total + "; short aggregates (aggregate:count): "
+                            + fixture.db.queryStrings(
+                                    "SELECT aggregate || ':' || count(*) FROM applied GROUP BY aggregate"
+                                            + " HAVING count(*) < " + EVENTS_PER_AGGREGATE + " ORDER BY aggregate"),
+                    e);
         }
-        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM applied")).isEqualTo(total);
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY aggregate ORDER BY id)"
-                + " AS previous FROM applied) handled WHERE previous IS NOT NULL AND seq <> previous + 1"))
-                .as("events of one aggregate handled out of commit order").isZero();
-        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE seq = 0")).isEqualTo(AGGREGATES + 1);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT event_id) FROM applied"))
+                .isEqualTo(total);
+        assertThat(
+                        fixture.db.queryLong(
+                                "SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY aggregate ORDER BY id)"
+                                        + " AS previous FROM applied) handled WHERE previous IS NOT NULL AND seq <> previous + 1"))
+                .as("events of one aggregate handled out of commit order")
+                .isZero();
+        assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE seq = 0"))
+                .isEqualTo(AGGREGATES + 1);
         assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE aggregate = 'none'"))
-                .as("events without an aggregate id all go to one partition").isEqualTo(WITHOUT_AGGREGATE);
-        assertThat(fixture.db.queryLong("SELECT count(DISTINCT instance) FROM applied")).as("the instances shared the work")
+                .as("events without an aggregate id all go to one partition")
+                .isEqualTo(WITHOUT_AGGREGATE);
+        assertThat(fixture.db.queryLong("SELECT count(DISTINCT instance) FROM applied"))
+                .as("the instances shared the work")
                 .isEqualTo(PARTITIONS);
-        assertThat(appliedByKilled).as("the killed instance had partitions before").isPositive();
+        assertThat(appliedByKilled)
+                .as("the killed instance had partitions before")
+                .isPositive();
         assertThat(fixture.db.queryLong("SELECT count(*) FROM applied WHERE instance = " + killed.pid()))
                 .isEqualTo(appliedByKilled);
     }
@@ -117,9 +135,18 @@ class PartitionedConsumersIT {
             channel.confirmSelect();
             for (int seq = 0; seq < WITHOUT_AGGREGATE; seq++) {
                 UUID eventId = UUID.randomUUID();
-                channel.basicPublish(fixture.exchange, "ledger.note", true, new AMQP.BasicProperties.Builder()
-                        .messageId(eventId.toString()).deliveryMode(OutboxAmqp.PERSISTENT).build(),
-                        EnvelopeCodec.write(eventId.toString(), "ledger.note", Instant.now().toString(),
+                channel.basicPublish(
+                        fixture.exchange,
+                        "ledger.note",
+                        true,
+                        new AMQP.BasicProperties.Builder()
+                                .messageId(eventId.toString())
+                                .deliveryMode(OutboxAmqp.PERSISTENT)
+                                .build(),
+                        EnvelopeCodec.write(
+                                eventId.toString(),
+                                "ledger.note",
+                                Instant.now().toString(),
                                 "{\"aggregate\":\"none\",\"seq\":" + seq + "}"));
             }
             try {
@@ -143,12 +170,14 @@ class PartitionedConsumersIT {
 
     /** True when another connection holds {@code queue} exclusively (a passive declaration is refused with 405). */
     private boolean heldByAnother(String queue) {
-        try (var connection = fixture.rabbit.connect(); var channel = connection.createChannel()) {
+        try (var connection = fixture.rabbit.connect();
+                var channel = connection.createChannel()) {
             channel.queueDeclarePassive(queue);
             return false;
         } catch (java.io.IOException e) {
             return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
-                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 405;
+                    && signal.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == 405;
         } catch (TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
             return false;
         }
@@ -174,11 +203,21 @@ class PartitionedConsumersIT {
             for (int seq = from; seq < to; seq++) {
                 for (int aggregate = 0; aggregate < AGGREGATES; aggregate++) {
                     UUID eventId = UUID.randomUUID();
-                    byte[] body = EnvelopeCodec.write(eventId.toString(), "ledger.entry", Instant.now().toString(),
+                    byte[] body = EnvelopeCodec.write(
+                            eventId.toString(),
+                            "ledger.entry",
+                            Instant.now().toString(),
                             "{\"aggregate\":\"account-" + aggregate + "\",\"seq\":" + seq + "}");
-                    channel.basicPublish(fixture.exchange, "ledger.entry", true, new AMQP.BasicProperties.Builder()
-                            .messageId(eventId.toString()).deliveryMode(OutboxAmqp.PERSISTENT)
-                            .headers(Map.of(OutboxAmqp.HEADER_AGGREGATE_ID, "account-" + aggregate)).build(), body);
+                    channel.basicPublish(
+                            fixture.exchange,
+                            "ledger.entry",
+                            true,
+                            new AMQP.BasicProperties.Builder()
+                                    .messageId(eventId.toString())
+                                    .deliveryMode(OutboxAmqp.PERSISTENT)
+                                    .headers(Map.of(OutboxAmqp.HEADER_AGGREGATE_ID, "account-" + aggregate))
+                                    .build(),
+                            body);
                 }
             }
             try {
@@ -190,11 +229,24 @@ class PartitionedConsumersIT {
     }
 
     private Process startInstance() throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
-                "-cp", System.getProperty("java.class.path"), PartitionedConsumerMain.class.getName(),
-                fixture.db.server().jdbcUrl(fixture.db.name()), fixture.db.server().user(), fixture.db.server().password(),
-                fixture.rabbit.uri(), addresses(), fixture.exchange, name, String.valueOf(PARTITIONS), queueType().value())
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx96m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PartitionedConsumerMain.class.getName(),
+                        fixture.db.server().jdbcUrl(fixture.db.name()),
+                        fixture.db.server().user(),
+                        fixture.db.server().password(),
+                        fixture.rabbit.uri(),
+                        addresses(),
+                        fixture.exchange,
+                        name,
+                        String.valueOf(PARTITIONS),
+                        queueType().value())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", name + ".log").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        Path.of("target", name + ".log").toFile()))
+                .start();
     }
 }

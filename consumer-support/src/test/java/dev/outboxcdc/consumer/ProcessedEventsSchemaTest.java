@@ -15,7 +15,9 @@ class ProcessedEventsSchemaTest {
         String consumer = resource("/dev/outboxcdc/consumer/schema/processed_events.sql");
         String writer = resource("/dev/outboxcdc/writer/schema/processed_events.sql");
 
-        assertThat(consumer).contains("CREATE TABLE IF NOT EXISTS processed_events").isEqualTo(writer);
+        assertThat(consumer)
+                .contains("CREATE TABLE IF NOT EXISTS processed_events")
+                .isEqualTo(writer);
     }
 
     private static String resource(String path) throws IOException {

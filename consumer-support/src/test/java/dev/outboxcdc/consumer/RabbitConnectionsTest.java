@@ -50,27 +50,32 @@ class RabbitConnectionsTest {
 
     @Test
     void amqpsWithTheDefaultContextRefusesACertificateTheJvmDoesNotTrust() {
-        ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@localhost:" + server.port() + "/%2F");
+        ConnectionFactory factory =
+                RabbitConnections.fromUri("amqps://guest:guest@localhost:" + server.port() + "/%2F");
 
         TlsTestServer.assertHandshakeRefused(factory);
-        assertThat(server.handshakes()).as("a trust-all manager would have completed the handshake").isZero();
+        assertThat(server.handshakes())
+                .as("a trust-all manager would have completed the handshake")
+                .isZero();
     }
 
     @Test
     void amqpsWithAContextTrustingTheCaCompletesTheHandshake() throws Exception {
-        ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@localhost:" + server.port() + "/%2F",
-                TlsTestServer.trustingTestCa());
+        ConnectionFactory factory = RabbitConnections.fromUri(
+                "amqps://guest:guest@localhost:" + server.port() + "/%2F", TlsTestServer.trustingTestCa());
 
         server.assertHandshakeCompletes(factory);
     }
 
     @Test
     void amqpsRefusesACertificateThatDoesNotNameTheHost() throws Exception {
-        ConnectionFactory factory = RabbitConnections.fromUri("amqps://guest:guest@127.0.0.1:" + server.port() + "/%2F",
-                TlsTestServer.trustingTestCa());
+        ConnectionFactory factory = RabbitConnections.fromUri(
+                "amqps://guest:guest@127.0.0.1:" + server.port() + "/%2F", TlsTestServer.trustingTestCa());
 
         TlsTestServer.assertHandshakeRefused(factory);
-        assertThat(server.handshakes()).as("the certificate names localhost, not 127.0.0.1").isZero();
+        assertThat(server.handshakes())
+                .as("the certificate names localhost, not 127.0.0.1")
+                .isZero();
     }
 
     @Test
@@ -86,9 +91,15 @@ class RabbitConnectionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amqp://payroll:s3cr3t!@mq:notaport/%2F", "amqp://payroll:s3cr3t!@mq host/%2F",
-        "http://payroll:s3cr3t!@mq/%2F", "amqps://payroll:s3cr3t!@mq/a/b", "amqp://payroll:s3cr3t!@mq:5672/%zz",
-        "payroll:s3cr3t!@mq:5672"})
+    @ValueSource(
+            strings = {
+                "amqp://payroll:s3cr3t!@mq:notaport/%2F",
+                "amqp://payroll:s3cr3t!@mq host/%2F",
+                "http://payroll:s3cr3t!@mq/%2F",
+                "amqps://payroll:s3cr3t!@mq/a/b",
+                "amqp://payroll:s3cr3t!@mq:5672/%zz",
+                "payroll:s3cr3t!@mq:5672"
+            })
     void aBadUriIsRefusedWithoutItsPassword(String uri) {
         assertThatThrownBy(() -> RabbitConnections.fromUri(uri))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -99,12 +110,14 @@ class RabbitConnectionsTest {
 
     @Test
     void aMissingUriSaysWhatToGive() {
-        assertThatThrownBy(() -> RabbitConnections.fromUri(" ")).hasMessageContaining("amqp://user:password@host:5672/%2F");
+        assertThatThrownBy(() -> RabbitConnections.fromUri(" "))
+                .hasMessageContaining("amqp://user:password@host:5672/%2F");
     }
 
     @Test
     void masksThePasswordOfAUri() {
-        assertThat(RabbitConnections.maskUri("amqps://payroll:p@ss/word@mq:5671/%2F")).isEqualTo("amqps://payroll:****@mq:5671/%2F");
+        assertThat(RabbitConnections.maskUri("amqps://payroll:p@ss/word@mq:5671/%2F"))
+                .isEqualTo("amqps://payroll:****@mq:5671/%2F");
         assertThat(RabbitConnections.maskUri("amqp://mq:5672/%2F")).isEqualTo("amqp://mq:5672/%2F");
     }
 

@@ -24,8 +24,9 @@ class StateTrackerTest {
         tracker.databaseAnswered(second);
 
         assertThat(tracker.state()).isEqualTo(ConsumerState.RUNNING);
-        assertThat(changes).as("one notification per change").containsExactly(ConsumerState.RUNNING,
-                ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
+        assertThat(changes)
+                .as("one notification per change")
+                .containsExactly(ConsumerState.RUNNING, ConsumerState.WAITING_FOR_DATABASE, ConsumerState.RUNNING);
     }
 
     @Test

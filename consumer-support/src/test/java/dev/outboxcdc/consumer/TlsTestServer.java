@@ -32,6 +32,7 @@ public final class TlsTestServer implements AutoCloseable {
 
     /** Classpath location of the test CA certificate (PEM). */
     public static final String CA_CERTIFICATE = "dev/outboxcdc/consumer/tls/ca.crt";
+
     private static final String SERVER_KEY_STORE = "/dev/outboxcdc/consumer/tls/server.p12";
     private static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -66,7 +67,9 @@ public final class TlsTestServer implements AutoCloseable {
     /** Asserts that {@code factory} completes a TLS handshake with this server (then fails: it speaks no AMQP). */
     public void assertHandshakeCompletes(ConnectionFactory factory) {
         int before = handshakes();
-        assertThatThrownBy(() -> connect(factory)).as("the test server speaks TLS, not AMQP").isNotNull();
+        assertThatThrownBy(() -> connect(factory))
+                .as("the test server speaks TLS, not AMQP")
+                .isNotNull();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handshakes() == before + 1);
     }
 

@@ -33,7 +33,8 @@ class DemoIT {
     void theShortDemoPublishesAndConsumesEveryEventAndCleansUp() throws Exception {
         Path log = Files.createDirectories(Path.of("target")).resolve("demo-it.log");
         ProcessBuilder demo = new ProcessBuilder("bash", "../scripts/demo.sh", "--short", "--no-build")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         demo.environment().put("DEMO_PORT_BASE", String.valueOf(freePortBase()));
         Process process = demo.start();
         boolean finished = process.waitFor(8, TimeUnit.MINUTES);
@@ -54,17 +55,29 @@ class DemoIT {
         double publishP50 = Double.parseDouble(report.group(7));
         assertThat(Double.parseDouble(report.group(6))).as("p99 ms").isGreaterThanOrEqualTo(p50);
         assertThat(Double.parseDouble(report.group(8))).as("publish p99 ms").isGreaterThanOrEqualTo(publishP50);
-        assertThat(publishP50).as("publish p50 ms, measured on a tap queue").isPositive().isLessThan(MAX_MEDIAN_MS);
+        assertThat(publishP50)
+                .as("publish p50 ms, measured on a tap queue")
+                .isPositive()
+                .isLessThan(MAX_MEDIAN_MS);
         assertThat(p50).as("commit-to-effect p50 ms").isPositive().isLessThan(MAX_MEDIAN_MS);
-        assertThat(output).contains("warm-up: 3100 events").contains("all applied")
-                .contains("consumed by payroll").contains("consumed by notification").contains("consumed by accounting")
-                .contains("consumed by personnel").contains("commit-to-publish  paced p50").contains("dropped slot outbox_demo");
-        assertThat(output).as("the report line is the driver's last").containsPattern(
-                "publish_p99_ms=[\\d.]+\\R(demo: stopped everything)");
+        assertThat(output)
+                .contains("warm-up: 3100 events")
+                .contains("all applied")
+                .contains("consumed by payroll")
+                .contains("consumed by notification")
+                .contains("consumed by accounting")
+                .contains("consumed by personnel")
+                .contains("commit-to-publish  paced p50")
+                .contains("dropped slot outbox_demo");
+        assertThat(output)
+                .as("the report line is the driver's last")
+                .containsPattern("publish_p99_ms=[\\d.]+\\R(demo: stopped everything)");
 
-        try (Connection connection = TestServices.postgres().connect("postgres"); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'outbox_demo')"
-                        + " + (SELECT count(*) FROM pg_database WHERE datname = 'outbox_demo')")) {
+        try (Connection connection = TestServices.postgres().connect("postgres");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'outbox_demo')"
+                                + " + (SELECT count(*) FROM pg_database WHERE datname = 'outbox_demo')")) {
             rs.next();
             assertThat(rs.getLong(1)).as("no slot or database left behind").isZero();
         }

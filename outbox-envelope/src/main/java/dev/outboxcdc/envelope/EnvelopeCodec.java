@@ -29,8 +29,7 @@ public final class EnvelopeCodec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private EnvelopeCodec() {
-    }
+    private EnvelopeCodec() {}
 
     /**
      * Writes an envelope from the row's text values.
@@ -61,7 +60,10 @@ public final class EnvelopeCodec {
     /** Writes an envelope value; the same bytes the relay produces for the same row. */
     public static byte[] write(Envelope envelope) {
         try {
-            return write(envelope.eventId().toString(), envelope.eventType(), envelope.timestamp().toString(),
+            return write(
+                    envelope.eventId().toString(),
+                    envelope.eventType(),
+                    envelope.timestamp().toString(),
                     MAPPER.writeValueAsString(envelope.data()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write envelope of event " + envelope.eventId(), e);
@@ -140,5 +142,4 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Envelope.TIMESTAMP + " is not an ISO-8601 instant: " + value, e);
         }
     }
-
 }

@@ -14,7 +14,8 @@ public final class OutboxAmqp {
      * Arguments the events exchange is declared with (durable topic). Whoever declares it first,
      * relay or consumer, uses these, so the other's declaration matches.
      */
-    public static final java.util.Map<String, Object> EVENTS_EXCHANGE_ARGUMENTS = java.util.Map.of("alternate-exchange", UNROUTED);
+    public static final java.util.Map<String, Object> EVENTS_EXCHANGE_ARGUMENTS =
+            java.util.Map.of("alternate-exchange", UNROUTED);
     /** Exchange and queue for rows that cannot become an envelope. */
     public static final String DEAD_LETTER = "outbox.dead-letter";
 
@@ -28,6 +29,5 @@ public final class OutboxAmqp {
     /** AMQP delivery mode of a persistent message. */
     public static final int PERSISTENT = 2;
 
-    private OutboxAmqp() {
-    }
+    private OutboxAmqp() {}
 }

@@ -19,13 +19,17 @@ class QueueTypeTest {
     @Test
     void addsTheTypeToTheOtherArguments() {
         assertThat(QueueType.QUORUM.arguments(Map.of("x-message-ttl", 1000L)))
-                .containsEntry("x-queue-type", "quorum").containsEntry("x-message-ttl", 1000L);
+                .containsEntry("x-queue-type", "quorum")
+                .containsEntry("x-message-ttl", 1000L);
     }
 
     @Test
     void recognisesRabbitMqsTypeMismatchText() {
-        assertThat(QueueType.isTypeMismatch("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'q' in vhost '/':"
-                + " received the value 'quorum' of type 'longstr' but current is none")).isTrue();
-        assertThat(QueueType.isTypeMismatch("PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue 'q'")).isFalse();
+        assertThat(QueueType.isTypeMismatch(
+                        "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'q' in vhost '/':"
+                                + " received the value 'quorum' of type 'longstr' but current is none"))
+                .isTrue();
+        assertThat(QueueType.isTypeMismatch("PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue 'q'"))
+                .isFalse();
     }
 }

@@ -11,12 +11,10 @@ final class EventValidation {
     /** AMQP routing keys (short strings) hold at most this many bytes. */
     static final int MAX_EVENT_TYPE_BYTES = 255;
 
-    private EventValidation() {
-    }
+    private EventValidation() {}
 
     /** The validated event's JSON columns. */
-    record Rendered(String payload, String headers) {
-    }
+    record Rendered(String payload, String headers) {}
 
     static Rendered render(OutboxEvent event, ObjectMapper mapper) {
         if (event == null) {
@@ -44,7 +42,8 @@ final class EventValidation {
     private static String payload(OutboxEvent event, ObjectMapper mapper) {
         if (event.payloadJson() != null) {
             if (event.payload() != null) {
-                throw new InvalidOutboxEventException("event " + event.eventType() + " has both payload and payloadJson");
+                throw new InvalidOutboxEventException(
+                        "event " + event.eventType() + " has both payload and payloadJson");
             }
             if (event.payloadJson().isBlank()) {
                 throw new InvalidOutboxEventException("payloadJson of event " + event.eventType() + " is blank");
@@ -53,8 +52,9 @@ final class EventValidation {
                 mapper.readTree(event.payloadJson());
                 return event.payloadJson();
             } catch (JsonProcessingException e) {
-                throw new InvalidOutboxEventException("payloadJson of event " + event.eventType() + " is not valid JSON: "
-                        + e.getOriginalMessage(), e);
+                throw new InvalidOutboxEventException(
+                        "payloadJson of event " + event.eventType() + " is not valid JSON: " + e.getOriginalMessage(),
+                        e);
             }
         }
         if (event.payload() == null) {
@@ -63,8 +63,11 @@ final class EventValidation {
         try {
             return mapper.writeValueAsString(event.payload());
         } catch (JsonProcessingException e) {
-            throw new InvalidOutboxEventException("payload of event " + event.eventType() + " (a "
-                    + event.payload().getClass().getName() + ") cannot be serialised to JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidOutboxEventException(
+                    "payload of event " + event.eventType() + " (a "
+                            + event.payload().getClass().getName() + ") cannot be serialised to JSON: "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -74,11 +77,15 @@ final class EventValidation {
         }
         for (Map.Entry<String, ?> header : event.headers().entrySet()) {
             if (header.getKey() == null || header.getKey().isBlank()) {
-                throw new InvalidOutboxEventException("header names of event " + event.eventType() + " must not be blank");
+                throw new InvalidOutboxEventException(
+                        "header names of event " + event.eventType() + " must not be blank");
             }
             if (!(header.getValue() instanceof String)) {
                 throw new InvalidOutboxEventException("header '" + header.getKey() + "' of event " + event.eventType()
-                        + " is " + (header.getValue() == null ? "null" : "a " + header.getValue().getClass().getName())
+                        + " is "
+                        + (header.getValue() == null
+                                ? "null"
+                                : "a " + header.getValue().getClass().getName())
                         + "; header values must be strings");
             }
         }

@@ -42,13 +42,15 @@ final class JdbcOutboxWriter implements OutboxWriter {
         boolean metadata = false;
         for (OutboxEvent event : events) {
             rendered.add(EventValidation.render(event, mapper));
-            metadata |= event.aggregateType() != null || event.aggregateId() != null || !event.headers().isEmpty();
+            metadata |= event.aggregateType() != null
+                    || event.aggregateId() != null
+                    || !event.headers().isEmpty();
         }
         requireTransaction(connection);
         List<UUID> rowIds = new ArrayList<>(events.size());
         List<UUID> eventIds = new ArrayList<>(events.size());
-        try (PreparedStatement insert = connection.prepareStatement(
-                (metadata ? INSERT_WITH_METADATA : INSERT).formatted(table.quoted()))) {
+        try (PreparedStatement insert =
+                connection.prepareStatement((metadata ? INSERT_WITH_METADATA : INSERT).formatted(table.quoted()))) {
             for (int i = 0; i < events.size(); i++) {
                 OutboxEvent event = events.get(i);
                 UUID rowId = TimeOrderedUuid.next();
@@ -73,8 +75,8 @@ final class JdbcOutboxWriter implements OutboxWriter {
             }
             return eventIds;
         } catch (SQLException e) {
-            throw new OutboxWriteException("cannot write " + events.size() + " event(s) to outbox table " + table + ": "
-                    + e.getMessage(), e);
+            throw new OutboxWriteException(
+                    "cannot write " + events.size() + " event(s) to outbox table " + table + ": " + e.getMessage(), e);
         }
     }
 

@@ -52,7 +52,8 @@ public final class OutboxRetention {
         }
         try {
             if (!connection.getAutoCommit()) {
-                throw new IllegalStateException("retention commits each batch by itself: pass a connection in auto-commit mode");
+                throw new IllegalStateException(
+                        "retention commits each batch by itself: pass a connection in auto-commit mode");
             }
             long deleted = 0;
             try (PreparedStatement delete = connection.prepareStatement(DELETE_BATCH.formatted(table.quoted()))) {

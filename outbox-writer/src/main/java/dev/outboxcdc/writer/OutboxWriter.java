@@ -61,8 +61,7 @@ public interface OutboxWriter {
         private ObjectMapper objectMapper;
         private boolean deleteAfterInsert;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The outbox table, {@code table} or {@code schema.table} (plain lower-case identifiers). */
         public Builder table(String table) {

@@ -12,10 +12,12 @@ record SqlTable(String schema, String table) {
             throw new IllegalArgumentException(setting + " must be set");
         }
         String[] parts = name.split("\\.", -1);
-        if (parts.length > 2 || !IDENTIFIER.matcher(parts[0]).matches()
+        if (parts.length > 2
+                || !IDENTIFIER.matcher(parts[0]).matches()
                 || (parts.length == 2 && !IDENTIFIER.matcher(parts[1]).matches())) {
-            throw new IllegalArgumentException(setting + " '" + name + "' is not a valid table name: use table or"
-                    + " schema.table, each part 1-63 lower-case letters, digits and underscores, not starting with a digit");
+            throw new IllegalArgumentException(
+                    setting + " '" + name + "' is not a valid table name: use table or"
+                            + " schema.table, each part 1-63 lower-case letters, digits and underscores, not starting with a digit");
         }
         return parts.length == 1 ? new SqlTable(null, parts[0]) : new SqlTable(parts[0], parts[1]);
     }

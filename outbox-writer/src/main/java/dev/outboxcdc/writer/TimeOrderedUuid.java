@@ -11,8 +11,7 @@ public final class TimeOrderedUuid {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TimeOrderedUuid() {
-    }
+    private TimeOrderedUuid() {}
 
     /** A new version 7 UUID for the current time. */
     public static UUID next() {

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class OutboxWriterIT {
 
-    record Employee(UUID id, String name, BigDecimal salary, LocalDate hiredOn) {
-    }
+    record Employee(UUID id, String name, BigDecimal salary, LocalDate hiredOn) {}
 
     private final ObjectMapper mapper = new ObjectMapper();
     private TestDatabase db;
@@ -41,30 +40,40 @@ class OutboxWriterIT {
     @Test
     void writesTheRowWithItsColumnsWhenTheTransactionCommits() throws Exception {
         OutboxWriter writer = OutboxWriter.builder().build();
-        Employee employee = new Employee(UUID.randomUUID(), "Ada", new BigDecimal("4200.50"), LocalDate.of(2025, 12, 5));
+        Employee employee =
+                new Employee(UUID.randomUUID(), "Ada", new BigDecimal("4200.50"), LocalDate.of(2025, 12, 5));
         UUID eventId;
         try (Connection connection = db.connect()) {
             connection.setAutoCommit(false);
-            eventId = writer.write(connection, OutboxEvent.of("employee.created", employee)
-                    .withAggregate("Employee", employee.id().toString())
-                    .withHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+            eventId = writer.write(
+                    connection,
+                    OutboxEvent.of("employee.created", employee)
+                            .withAggregate("Employee", employee.id().toString())
+                            .withHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
             connection.commit();
         }
 
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT id, event_id, event_type, payload::text, status, aggregate_type,"
-                        + " aggregate_id, headers::text, created_at FROM outbox_events")) {
+        try (Connection connection = db.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rs =
+                        statement.executeQuery("SELECT id, event_id, event_type, payload::text, status, aggregate_type,"
+                                + " aggregate_id, headers::text, created_at FROM outbox_events")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getObject("event_id", UUID.class)).isEqualTo(eventId);
-            assertThat(eventId.version()).as("generated ids are time-ordered (v7)").isEqualTo(7);
+            assertThat(eventId.version())
+                    .as("generated ids are time-ordered (v7)")
+                    .isEqualTo(7);
             assertThat(rs.getObject("id", UUID.class).version()).isEqualTo(7);
             assertThat(rs.getString("event_type")).isEqualTo("employee.created");
-            assertThat(mapper.readTree(rs.getString("payload"))).isEqualTo(mapper.readTree("{\"id\": \"" + employee.id()
-                    + "\", \"name\": \"Ada\", \"salary\": 4200.50, \"hiredOn\": \"2025-12-05\"}"));
+            assertThat(mapper.readTree(rs.getString("payload")))
+                    .isEqualTo(mapper.readTree("{\"id\": \"" + employee.id()
+                            + "\", \"name\": \"Ada\", \"salary\": 4200.50, \"hiredOn\": \"2025-12-05\"}"));
             assertThat(rs.getString("status")).isEqualTo("PENDING");
             assertThat(rs.getString("aggregate_type")).isEqualTo("Employee");
             assertThat(rs.getString("aggregate_id")).isEqualTo(employee.id().toString());
-            assertThat(mapper.readTree(rs.getString("headers")).get("traceparent").textValue())
+            assertThat(mapper.readTree(rs.getString("headers"))
+                            .get("traceparent")
+                            .textValue())
                     .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
             assertThat(rs.getTimestamp("created_at")).isNotNull();
             assertThat(rs.next()).isFalse();
@@ -75,7 +84,9 @@ class OutboxWriterIT {
     void writesNothingWhenTheTransactionRollsBack() throws Exception {
         try (Connection connection = db.connect()) {
             connection.setAutoCommit(false);
-            OutboxWriter.builder().build().write(connection, OutboxEvent.of("employee.created", java.util.Map.of("n", 1)));
+            OutboxWriter.builder()
+                    .build()
+                    .write(connection, OutboxEvent.of("employee.created", java.util.Map.of("n", 1)));
             connection.rollback();
         }
         assertThat(db.queryLong("SELECT count(*) FROM outbox_events")).isZero();
@@ -84,8 +95,9 @@ class OutboxWriterIT {
     @Test
     void refusesAConnectionInAutoCommitMode() throws Exception {
         try (Connection connection = db.connect()) {
-            assertThatThrownBy(() -> OutboxWriter.builder().build()
-                    .write(connection, OutboxEvent.of("employee.created", java.util.Map.of("n", 1))))
+            assertThatThrownBy(() -> OutboxWriter.builder()
+                            .build()
+                            .write(connection, OutboxEvent.of("employee.created", java.util.Map.of("n", 1))))
                     .isInstanceOf(OutboxWriteException.class)
                     .hasMessageContaining("auto-commit");
         }
@@ -112,14 +124,20 @@ class OutboxWriterIT {
 
     @Test
     void keepsTheCallersEventIdAndWritesLegacyTablesWithATextPayload() throws Exception {
-        db.execute("CREATE TABLE legacy_outbox (id uuid PRIMARY KEY, event_id uuid NOT NULL UNIQUE, event_type text NOT NULL,"
-                + " payload text NOT NULL, status text NOT NULL DEFAULT 'PENDING', created_at timestamptz NOT NULL DEFAULT now(),"
-                + " updated_at timestamptz NOT NULL DEFAULT now())");
+        db.execute(
+                "CREATE TABLE legacy_outbox (id uuid PRIMARY KEY, event_id uuid NOT NULL UNIQUE, event_type text NOT NULL,"
+                        + " payload text NOT NULL, status text NOT NULL DEFAULT 'PENDING', created_at timestamptz NOT NULL DEFAULT now(),"
+                        + " updated_at timestamptz NOT NULL DEFAULT now())");
         UUID given = UUID.randomUUID();
         try (Connection connection = db.connect()) {
             connection.setAutoCommit(false);
-            UUID written = OutboxWriter.builder().table("public.legacy_outbox").build()
-                    .write(connection, OutboxEvent.of("employee.created", java.util.Map.of("name", "Ada")).withEventId(given));
+            UUID written = OutboxWriter.builder()
+                    .table("public.legacy_outbox")
+                    .build()
+                    .write(
+                            connection,
+                            OutboxEvent.of("employee.created", java.util.Map.of("name", "Ada"))
+                                    .withEventId(given));
             connection.commit();
             assertThat(written).isEqualTo(given);
         }
@@ -131,7 +149,9 @@ class OutboxWriterIT {
     void deletesTheRowInTheSameTransactionWhenAskedTo() throws Exception {
         try (Connection connection = db.connect()) {
             connection.setAutoCommit(false);
-            OutboxWriter.builder().deleteAfterInsert(true).build()
+            OutboxWriter.builder()
+                    .deleteAfterInsert(true)
+                    .build()
                     .writeAll(connection, List.of(OutboxEvent.ofJson("a.b", "{}"), OutboxEvent.ofJson("a.c", "{}")));
             connection.commit();
         }
@@ -140,9 +160,10 @@ class OutboxWriterIT {
 
     @Test
     void retentionDeletesOnlyOldRowsInBoundedBatches() throws Exception {
-        db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload, created_at)"
-                + " SELECT gen_random_uuid(), gen_random_uuid(), 'old.event', '{}', now() - interval '8 days'"
-                + " FROM generate_series(1, 2500)",
+        db.execute(
+                "INSERT INTO outbox_events (id, event_id, event_type, payload, created_at)"
+                        + " SELECT gen_random_uuid(), gen_random_uuid(), 'old.event', '{}', now() - interval '8 days'"
+                        + " FROM generate_series(1, 2500)",
                 "INSERT INTO outbox_events (id, event_id, event_type, payload)"
                         + " SELECT gen_random_uuid(), gen_random_uuid(), 'new.event', '{}' FROM generate_series(1, 10)");
 
@@ -152,7 +173,8 @@ class OutboxWriterIT {
         }
 
         assertThat(deleted).isEqualTo(2500);
-        assertThat(db.queryStrings("SELECT DISTINCT event_type FROM outbox_events")).containsExactly("new.event");
+        assertThat(db.queryStrings("SELECT DISTINCT event_type FROM outbox_events"))
+                .containsExactly("new.event");
         assertThat(db.queryLong("SELECT count(*) FROM outbox_events")).isEqualTo(10);
     }
 }

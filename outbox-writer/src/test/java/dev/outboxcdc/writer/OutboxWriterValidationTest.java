@@ -20,16 +20,23 @@ class OutboxWriterValidationTest {
         return Stream.of(
                 Arguments.of(OutboxEvent.of(null, Map.of()), "eventType must not be null or blank"),
                 Arguments.of(OutboxEvent.of("  ", Map.of()), "eventType must not be null or blank"),
-                Arguments.of(OutboxEvent.of("employee.*", Map.of()), "eventType 'employee.*' is not a valid routing key"),
+                Arguments.of(
+                        OutboxEvent.of("employee.*", Map.of()), "eventType 'employee.*' is not a valid routing key"),
                 Arguments.of(OutboxEvent.of("#", Map.of()), "eventType '#' is not a valid routing key"),
                 Arguments.of(OutboxEvent.of("e".repeat(254) + "é", Map.of()), "eventType is 256 bytes long"),
-                Arguments.of(OutboxEvent.of("employee.created", null), "payload of event employee.created must not be null"),
+                Arguments.of(
+                        OutboxEvent.of("employee.created", null), "payload of event employee.created must not be null"),
                 Arguments.of(OutboxEvent.of("employee.created", new Object()), "cannot be serialised to JSON"),
-                Arguments.of(OutboxEvent.ofJson("employee.created", "{\"a\": "), "payloadJson of event employee.created is not valid JSON"),
-                Arguments.of(OutboxEvent.ofJson("employee.created", " "), "payloadJson of event employee.created is blank"),
-                Arguments.of(OutboxEvent.of("employee.created", Map.of()).withHeaders(Map.of("retries", 3)),
+                Arguments.of(
+                        OutboxEvent.ofJson("employee.created", "{\"a\": "),
+                        "payloadJson of event employee.created is not valid JSON"),
+                Arguments.of(
+                        OutboxEvent.ofJson("employee.created", " "), "payloadJson of event employee.created is blank"),
+                Arguments.of(
+                        OutboxEvent.of("employee.created", Map.of()).withHeaders(Map.of("retries", 3)),
                         "header 'retries' of event employee.created is a java.lang.Integer; header values must be strings"),
-                Arguments.of(OutboxEvent.of("employee.created", Map.of()).withHeaders(Map.of(" ", "x")),
+                Arguments.of(
+                        OutboxEvent.of("employee.created", Map.of()).withHeaders(Map.of(" ", "x")),
                         "header names of event employee.created must not be blank"));
     }
 

@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs a command line and returns its output, or fails with that output. */
 final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /**
      * Runs {@code command} (standard error merged into standard output) and returns the output.
@@ -25,7 +24,10 @@ final class Commands {
         try {
             // Output to a file, not a pipe: a process the command leaves behind cannot keep us reading.
             output = Files.createTempFile("outbox-command", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(line + " did not finish within " + timeout + ":\n" + read(output));

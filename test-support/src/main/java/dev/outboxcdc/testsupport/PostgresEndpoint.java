@@ -48,8 +48,8 @@ public record PostgresEndpoint(String host, int port, String user, String passwo
                         + rs.getString(1) + "; the tests need wal_level=logical (scripts/test.sh sets it up)");
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot connect to PostgreSQL at " + host + ":" + port + " as " + user + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot connect to PostgreSQL at " + host + ":" + port + " as " + user + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,5 +9,4 @@ import java.util.List;
  * @param members the nodes holding a replica (sorted)
  * @param online the members that are online (sorted)
  */
-public record QuorumReplicas(String leader, List<String> members, List<String> online) {
-}
+public record QuorumReplicas(String leader, List<String> members, List<String> online) {}

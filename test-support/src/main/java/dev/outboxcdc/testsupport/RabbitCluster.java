@@ -42,9 +42,10 @@ public final class RabbitCluster {
     /** Path of {@code rabbitmqctl} (default {@code /usr/sbin/rabbitmqctl}). */
     public static final String CTL = "OUTBOX_TEST_RABBITMQ_CLUSTER_CTL";
 
-    private static final String HOW_TO_START = "no RabbitMQ cluster for the *ClusterIT tests: " + ADDRESSES + " and " + NODES
-            + " are not set. Run eval \"$(scripts/rabbitmq-cluster.sh start)\" (as root) before the tests, or scripts/test.sh,"
-            + " which starts and stops it unless OUTBOX_TEST_CLUSTER=0";
+    private static final String HOW_TO_START =
+            "no RabbitMQ cluster for the *ClusterIT tests: " + ADDRESSES + " and " + NODES
+                    + " are not set. Run eval \"$(scripts/rabbitmq-cluster.sh start)\" (as root) before the tests, or scripts/test.sh,"
+                    + " which starts and stops it unless OUTBOX_TEST_CLUSTER=0";
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
     private static final Pattern RUNNING_NODES = Pattern.compile("\"running_nodes\":\\[([^\\]]*)\\]");
 
@@ -55,7 +56,8 @@ public final class RabbitCluster {
 
     private RabbitCluster(List<Address> addresses, List<String> nodes, String script, String ctl) {
         if (addresses.size() != nodes.size()) {
-            throw new IllegalStateException(ADDRESSES + " and " + NODES + " must list as many entries: " + addresses + " / " + nodes);
+            throw new IllegalStateException(
+                    ADDRESSES + " and " + NODES + " must list as many entries: " + addresses + " / " + nodes);
         }
         this.addresses = List.copyOf(addresses);
         this.nodes = List.copyOf(nodes);
@@ -79,8 +81,10 @@ public final class RabbitCluster {
         }
         String script = System.getenv(SCRIPT);
         String ctl = System.getenv(CTL);
-        return new RabbitCluster(Arrays.asList(Address.parseAddresses(System.getenv(ADDRESSES))),
-                List.of(System.getenv(NODES).split(",")), blank(script) ? null : script,
+        return new RabbitCluster(
+                Arrays.asList(Address.parseAddresses(System.getenv(ADDRESSES))),
+                List.of(System.getenv(NODES).split(",")),
+                blank(script) ? null : script,
                 blank(ctl) ? "/usr/sbin/rabbitmqctl" : ctl);
     }
 
@@ -105,7 +109,9 @@ public final class RabbitCluster {
 
     /** The addresses as {@code host:port,host:port,…} (what {@link Address#parseAddresses(String)} reads). */
     public String addressList() {
-        return String.join(",", addresses.stream().map(a -> a.getHost() + ":" + a.getPort()).toList());
+        return String.join(
+                ",",
+                addresses.stream().map(a -> a.getHost() + ":" + a.getPort()).toList());
     }
 
     /** The AMQP address of {@code node}. */
@@ -177,7 +183,8 @@ public final class RabbitCluster {
     public List<String> nodesOfConnections(String connectionName) {
         List<String> found = new ArrayList<>();
         String needle = "{\"connection_name\",\"" + connectionName + "\"}";
-        for (String line : ctl(anyRunningNode(), "list_connections", "port", "client_properties", "--no-table-headers")) {
+        for (String line :
+                ctl(anyRunningNode(), "list_connections", "port", "client_properties", "--no-table-headers")) {
             String[] columns = line.split("\t", 2);
             if (columns.length == 2 && columns[1].contains(needle)) {
                 found.add(nodeOfPort(Integer.parseInt(columns[0].trim())));
@@ -193,12 +200,13 @@ public final class RabbitCluster {
      * @throws IllegalStateException when the queue does not exist
      */
     public QuorumReplicas replicasOf(String queue) {
-        for (String line : ctl(anyRunningNode(), "list_queues", "name", "type", "leader", "members", "online",
-                "--no-table-headers")) {
+        for (String line : ctl(
+                anyRunningNode(), "list_queues", "name", "type", "leader", "members", "online", "--no-table-headers")) {
             String[] columns = line.split("\t");
             if (columns.length == 5 && columns[0].equals(queue)) {
                 if (!columns[1].equals("quorum")) {
-                    throw new IllegalStateException("queue " + queue + " is a " + columns[1] + " queue, not a quorum queue");
+                    throw new IllegalStateException(
+                            "queue " + queue + " is a " + columns[1] + " queue, not a quorum queue");
                 }
                 return new QuorumReplicas(columns[2].trim(), nodeList(columns[3]), nodeList(columns[4]));
             }
@@ -218,7 +226,10 @@ public final class RabbitCluster {
         if (!running.find()) {
             throw new IllegalStateException("no running_nodes in the output of cluster_status: " + status);
         }
-        return nodes.stream().filter(node -> running.group(1).contains("\"" + node + "\"")).sorted().toList();
+        return nodes.stream()
+                .filter(node -> running.group(1).contains("\"" + node + "\""))
+                .sorted()
+                .toList();
     }
 
     /** Waits until every node runs in one cluster again. */
@@ -307,7 +318,8 @@ public final class RabbitCluster {
     private void script(String command, String node) {
         checked(node);
         if (script == null) {
-            throw new IllegalStateException("Set " + SCRIPT + " to the path of scripts/rabbitmq-cluster.sh (its start prints it)");
+            throw new IllegalStateException(
+                    "Set " + SCRIPT + " to the path of scripts/rabbitmq-cluster.sh (its start prints it)");
         }
         Commands.run(List.of("bash", script, command, node), COMMAND_TIMEOUT);
     }
@@ -336,7 +348,9 @@ public final class RabbitCluster {
 
     private static List<String> nodeList(String column) {
         String inside = column.trim().replaceAll("^\\[|\\]$", "");
-        return inside.isBlank() ? List.of() : Arrays.stream(inside.split(",")).map(String::trim).sorted().toList();
+        return inside.isBlank()
+                ? List.of()
+                : Arrays.stream(inside.split(",")).map(String::trim).sorted().toList();
     }
 
     private static boolean accepts(Address address) {

@@ -57,7 +57,8 @@ public record RabbitEndpoint(String uri) {
     public void declareEventsExchange(String exchange) {
         withChannel(channel -> {
             channel.exchangeDeclare(UNROUTED, BuiltinExchangeType.FANOUT, true);
-            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", UNROUTED));
+            channel.exchangeDeclare(
+                    exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", UNROUTED));
         });
     }
 
@@ -73,7 +74,8 @@ public record RabbitEndpoint(String uri) {
 
     /** The number of ready messages in {@code queue}, or -1 when it does not exist. */
     public long messageCount(String queue) {
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(queue).getMessageCount();
         } catch (IOException e) {
             return -1; // 404: the failed check closed the channel
@@ -84,7 +86,8 @@ public record RabbitEndpoint(String uri) {
 
     /** The number of consumers of {@code queue} (active or waiting), or -1 when it does not exist. */
     public long consumerCount(String queue) {
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(queue).getConsumerCount();
         } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
             return -1; // 404: the failed check closed the channel
@@ -93,7 +96,8 @@ public record RabbitEndpoint(String uri) {
 
     /** Runs {@code action} on a fresh channel. */
     public void withChannel(ChannelAction action) {
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             action.run(channel);
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("RabbitMQ operation failed: " + e.getMessage(), e);

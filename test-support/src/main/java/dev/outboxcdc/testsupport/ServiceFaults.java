@@ -19,8 +19,7 @@ public final class ServiceFaults {
     /** Path of rabbitmqctl for the broker under test. */
     public static final String RABBITMQCTL = "OUTBOX_TEST_RABBITMQCTL";
 
-    private ServiceFaults() {
-    }
+    private ServiceFaults() {}
 
     /** Restarts PostgreSQL. */
     public static void restartPostgres() {
@@ -39,7 +38,9 @@ public final class ServiceFaults {
 
     /** Closes every client connection of the broker. */
     public static void closeAllBrokerConnections() {
-        run(List.of(required(RABBITMQCTL, "the path of rabbitmqctl for the test RabbitMQ"), "close_all_connections",
+        run(List.of(
+                required(RABBITMQCTL, "the path of rabbitmqctl for the test RabbitMQ"),
+                "close_all_connections",
                 "outbox-cdc fault test"));
     }
 
@@ -58,14 +59,16 @@ public final class ServiceFaults {
     private static String required(String variable, String what) {
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("Set " + variable + " to " + what + " (scripts/test.sh sets it for local services)");
+            throw new IllegalStateException(
+                    "Set " + variable + " to " + what + " (scripts/test.sh sets it for local services)");
         }
         return value;
     }
 
     private static void run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + new String(output));

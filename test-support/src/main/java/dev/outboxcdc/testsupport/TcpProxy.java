@@ -59,8 +59,10 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         // The kernel may need a moment to release the port after a cut: retry the bind briefly.
-        ServerSocket listening = Awaitility.await("listening again on port " + port).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+        ServerSocket listening = Awaitility.await("listening again on port " + port)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                 .until(this::bind, socket -> socket != null);
         server = listening;
         Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
@@ -131,23 +133,26 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; awaitThawed(to) && (n = in.read(buffer)) >= 0; ) {
-                    if (!awaitThawed(to)) {
-                        break;
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        for (int n; awaitThawed(to) && (n = in.read(buffer)) >= 0; ) {
+                            if (!awaitThawed(to)) {
+                                break;
+                            }
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // connection cut
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
                     }
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // connection cut
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "tcp-proxy-pump-" + port);
+                },
+                "tcp-proxy-pump-" + port);
         thread.setDaemon(true);
         thread.start();
     }

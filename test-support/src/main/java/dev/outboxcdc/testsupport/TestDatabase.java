@@ -35,7 +35,8 @@ public final class TestDatabase implements AutoCloseable {
 
     static TestDatabase create(PostgresEndpoint server) {
         String name = UniqueNames.of("outbox_test");
-        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
@@ -60,7 +61,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs statements in auto-commit mode. */
     public void execute(String... statements) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
@@ -71,7 +73,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs a query returning one long. */
     public long queryLong(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -83,7 +86,8 @@ public final class TestDatabase implements AutoCloseable {
     /** Runs a query returning strings of its first column. */
     public List<String> queryStrings(String sql) {
         List<String> values = new ArrayList<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
@@ -108,8 +112,8 @@ public final class TestDatabase implements AutoCloseable {
     public List<String> slots() {
         List<String> slots = new ArrayList<>();
         try (Connection connection = server.connect("postgres");
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT slot_name FROM pg_replication_slots WHERE database = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE database = ?")) {
             statement.setString(1, name);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -124,7 +128,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Terminates the walsenders of this database's slots and drops the slots. */
     public void dropSlots() {
-        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement()) {
             for (int attempt = 0; attempt < 50 && !slots().isEmpty(); attempt++) {
                 statement.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
                         + " WHERE database = '" + name + "' AND active_pid IS NOT NULL");
@@ -146,7 +151,8 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public void close() {
         dropSlots();
-        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test database " + name, e);
@@ -156,7 +162,8 @@ public final class TestDatabase implements AutoCloseable {
     static String resource(String path) {
         try (InputStream in = TestDatabase.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("missing classpath resource " + path + " (it ships with outbox-writer)");
+                throw new IllegalStateException(
+                        "missing classpath resource " + path + " (it ships with outbox-writer)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

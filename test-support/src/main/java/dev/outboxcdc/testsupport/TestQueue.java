@@ -1,11 +1,11 @@
 package dev.outboxcdc.testsupport;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.AMQP;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +34,8 @@ public final class TestQueue implements AutoCloseable {
         Connection connection = rabbit.connect();
         try {
             Channel channel = connection.createChannel();
-            String queue = channel.queueDeclare(UniqueNames.of("test_queue"), false, true, true, null).getQueue();
+            String queue = channel.queueDeclare(UniqueNames.of("test_queue"), false, true, true, null)
+                    .getQueue();
             channel.queueBind(queue, exchange, bindingKey);
             return start(connection, channel, queue, true);
         } catch (IOException e) {
@@ -60,7 +61,8 @@ public final class TestQueue implements AutoCloseable {
             channel.queueBind(queue, exchange, bindingKey);
             return start(connection, channel, queue, false);
         } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot bind a durable test queue to " + exchange + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot bind a durable test queue to " + exchange + ": " + e.getMessage(), e);
         }
     }
 
@@ -74,7 +76,8 @@ public final class TestQueue implements AutoCloseable {
         }
     }
 
-    private static TestQueue start(Connection connection, Channel channel, String queue, boolean autoAck) throws IOException {
+    private static TestQueue start(Connection connection, Channel channel, String queue, boolean autoAck)
+            throws IOException {
         TestQueue testQueue = new TestQueue(connection, channel, queue);
         channel.basicQos(1000);
         channel.basicConsume(queue, autoAck, new DefaultConsumer(channel) {
@@ -106,7 +109,9 @@ public final class TestQueue implements AutoCloseable {
 
     /** The bodies so far, as UTF-8 text. */
     public List<String> bodies() {
-        return deliveries().stream().map(d -> new String(d.getBody(), StandardCharsets.UTF_8)).toList();
+        return deliveries().stream()
+                .map(d -> new String(d.getBody(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** The {@code message_id} of each delivery so far. */
@@ -135,5 +140,4 @@ public final class TestQueue implements AutoCloseable {
             // already gone
         }
     }
-
 }

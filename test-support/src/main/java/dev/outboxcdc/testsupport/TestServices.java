@@ -32,23 +32,31 @@ public final class TestServices {
     private static PostgresEndpoint postgres;
     private static RabbitEndpoint rabbitmq;
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     /** The PostgreSQL to test against. */
     public static synchronized PostgresEndpoint postgres() {
         if (postgres == null) {
             String host = System.getenv(PG_HOST);
             if (host != null && !host.isBlank()) {
-                postgres = new PostgresEndpoint(host, Integer.parseInt(env(PG_PORT, "5432")), env(PG_USER, "postgres"),
-                        env(PG_PASSWORD, ""));
+                postgres = new PostgresEndpoint(
+                        host, Integer.parseInt(env(PG_PORT, "5432")), env(PG_USER, "postgres"), env(PG_PASSWORD, ""));
             } else {
                 requireDocker();
                 PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:15"))
-                        .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=32",
-                                "-c", "max_wal_senders=32");
+                        .withCommand(
+                                "postgres",
+                                "-c",
+                                "wal_level=logical",
+                                "-c",
+                                "max_replication_slots=32",
+                                "-c",
+                                "max_wal_senders=32");
                 container.start();
-                postgres = new PostgresEndpoint(container.getHost(), container.getMappedPort(5432), container.getUsername(),
+                postgres = new PostgresEndpoint(
+                        container.getHost(),
+                        container.getMappedPort(5432),
+                        container.getUsername(),
                         container.getPassword());
             }
             postgres.requireLogicalWal();
@@ -66,7 +74,8 @@ public final class TestServices {
                 requireDocker();
                 RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:3.13-management"));
                 container.start();
-                rabbitmq = new RabbitEndpoint(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@") + "/%2F");
+                rabbitmq =
+                        new RabbitEndpoint(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@") + "/%2F");
             }
         }
         return rabbitmq;
@@ -80,7 +89,8 @@ public final class TestServices {
             docker = false;
         }
         if (!docker) {
-            throw new IllegalStateException("No PostgreSQL/RabbitMQ for the tests: set " + PG_HOST + ", " + PG_PORT + ", "
+            throw new IllegalStateException("No PostgreSQL/RabbitMQ for the tests: set " + PG_HOST + ", " + PG_PORT
+                    + ", "
                     + PG_USER + ", " + PG_PASSWORD + " (a PostgreSQL with wal_level=logical) and " + RABBITMQ_URI
                     + ", or make a Docker engine reachable for Testcontainers. scripts/test.sh provisions local services"
                     + " and sets these variables.");

@@ -5,8 +5,7 @@ import java.util.UUID;
 /** Unique, identifier-safe names for databases, slots, exchanges and queues of one test. */
 public final class UniqueNames {
 
-    private UniqueNames() {
-    }
+    private UniqueNames() {}
 
     /** {@code prefix_} followed by 12 random lower-case hex digits. */
     public static String of(String prefix) {

@@ -126,15 +126,15 @@ class RabbitClusterIT {
             }
 
             @Override
-            public void handleRecoveryStarted(Recoverable recoverable) {
-            }
+            public void handleRecoveryStarted(Recoverable recoverable) {}
         });
         Channel channel = publisher.createChannel();
         channel.queueDeclare(queue, true, false, false, QUORUM);
         channel.confirmSelect();
         assertThat(cluster.leaderOf(queue)).isEqualTo(leaderNode).isEqualTo(cluster.nodeOf(publisher));
         publishConfirmed(channel, queue, "before", 100);
-        await("the broker lists the publisher's connection").atMost(Duration.ofSeconds(30))
+        await("the broker lists the publisher's connection")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> cluster.nodesOfConnections("cluster-it-publisher").equals(List.of(leaderNode)));
 
@@ -142,10 +142,15 @@ class RabbitClusterIT {
         outage.stop(cluster, leaderNode);
         Duration stopTook = Duration.ofNanos(System.nanoTime() - stopping);
 
-        await("the publisher's connection recovered on another node").atMost(NODE_CHANGE)
+        await("the publisher's connection recovered on another node")
+                .atMost(NODE_CHANGE)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> recoveries.get() >= 1 && publisher.isOpen() && !cluster.nodeOf(publisher).equals(leaderNode));
-        await("a new leader of " + queue).atMost(NODE_CHANGE).pollInterval(Duration.ofSeconds(1))
+                .until(() -> recoveries.get() >= 1
+                        && publisher.isOpen()
+                        && !cluster.nodeOf(publisher).equals(leaderNode));
+        await("a new leader of " + queue)
+                .atMost(NODE_CHANGE)
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     QuorumReplicas replicas = cluster.replicasOf(queue);
                     assertThat(replicas.leader()).isNotEqualTo(leaderNode);
@@ -158,11 +163,14 @@ class RabbitClusterIT {
         outage.start(cluster, leaderNode);
         Duration startTook = Duration.ofNanos(System.nanoTime() - starting);
         cluster.awaitAllRunning(NODE_CHANGE);
-        await("every replica of " + queue + " online again").atMost(NODE_CHANGE).pollInterval(Duration.ofSeconds(1))
+        await("every replica of " + queue + " online again")
+                .atMost(NODE_CHANGE)
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> cluster.replicasOf(queue).online().size() == 3);
         publishConfirmed(channel, queue, "after", 100);
-        System.out.printf("RabbitClusterIT: %s outage of %s: stop took %d ms, start took %d ms, %d recovery(ies)%n", outage, leaderNode,
-                stopTook.toMillis(), startTook.toMillis(), recoveries.get());
+        System.out.printf(
+                "RabbitClusterIT: %s outage of %s: stop took %d ms, start took %d ms, %d recovery(ies)%n",
+                outage, leaderNode, stopTook.toMillis(), startTook.toMillis(), recoveries.get());
 
         List<String> expected = new ArrayList<>();
         for (String phase : List.of("before", "during", "after")) {
@@ -184,10 +192,13 @@ class RabbitClusterIT {
 
         cluster.killNode(crashing);
 
-        await("the publisher's connection recovered on another node").atMost(NODE_CHANGE)
+        await("the publisher's connection recovered on another node")
+                .atMost(NODE_CHANGE)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> publisher.isOpen() && !cluster.nodeOf(publisher).equals(crashing));
-        await("a new leader of " + queue).atMost(NODE_CHANGE).pollInterval(Duration.ofSeconds(1))
+        await("a new leader of " + queue)
+                .atMost(NODE_CHANGE)
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> !cluster.leaderOf(queue).equals(crashing));
         publishConfirmed(channel, queue, "after", 50);
         cluster.startNode(crashing);
@@ -232,10 +243,12 @@ class RabbitClusterIT {
             byQueue.put(queue, drain(channel, queue));
         }
         Map<String, Long> headerless = new HashMap<>();
-        byQueue.forEach((queue, bodies) -> headerless.put(queue,
-                bodies.stream().filter(b -> !b.startsWith("with-")).count()));
-        System.out.println("RabbitClusterIT: x-consistent-hash, messages per queue " + byQueue.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue().size()).toList() + ", header-less per queue " + headerless
+        byQueue.forEach((queue, bodies) -> headerless.put(
+                queue, bodies.stream().filter(b -> !b.startsWith("with-")).count()));
+        System.out.println("RabbitClusterIT: x-consistent-hash, messages per queue "
+                + byQueue.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().size())
+                        .toList() + ", header-less per queue " + headerless
                 + ", returned " + returned.get());
 
         assertThat(returned).hasValue(0);
@@ -252,18 +265,56 @@ class RabbitClusterIT {
         Connection connection = track(cluster.connect("cluster-it-retry"));
         Channel channel = connection.createChannel();
         channel.queueDeclare(work, true, false, false, QUORUM);
-        channel.queueDeclare(retry, true, false, false, Map.of("x-queue-type", "quorum", "x-message-ttl", 300,
-                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", work,
-                "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish"));
-        channel.queueDeclare(perMessage, true, false, false, Map.of("x-queue-type", "quorum",
-                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", work,
-                "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish"));
+        channel.queueDeclare(
+                retry,
+                true,
+                false,
+                false,
+                Map.of(
+                        "x-queue-type",
+                        "quorum",
+                        "x-message-ttl",
+                        300,
+                        "x-dead-letter-exchange",
+                        "",
+                        "x-dead-letter-routing-key",
+                        work,
+                        "x-dead-letter-strategy",
+                        "at-least-once",
+                        "x-overflow",
+                        "reject-publish"));
+        channel.queueDeclare(
+                perMessage,
+                true,
+                false,
+                false,
+                Map.of(
+                        "x-queue-type",
+                        "quorum",
+                        "x-dead-letter-exchange",
+                        "",
+                        "x-dead-letter-routing-key",
+                        work,
+                        "x-dead-letter-strategy",
+                        "at-least-once",
+                        "x-overflow",
+                        "reject-publish"));
         channel.confirmSelect();
         for (int i = 0; i < 20; i++) {
-            channel.basicPublish("", retry, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+            channel.basicPublish(
+                    "",
+                    retry,
+                    true,
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
                     ("queue-ttl-" + i).getBytes(StandardCharsets.UTF_8));
-            channel.basicPublish("", perMessage, true,
-                    new AMQP.BasicProperties.Builder().deliveryMode(2).expiration("200").build(),
+            channel.basicPublish(
+                    "",
+                    perMessage,
+                    true,
+                    new AMQP.BasicProperties.Builder()
+                            .deliveryMode(2)
+                            .expiration("200")
+                            .build(),
                     ("message-ttl-" + i).getBytes(StandardCharsets.UTF_8));
         }
         channel.waitForConfirmsOrDie(30_000);
@@ -307,7 +358,11 @@ class RabbitClusterIT {
 
     private static void publishConfirmed(Channel channel, String queue, String prefix, int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            channel.basicPublish("", queue, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+            channel.basicPublish(
+                    "",
+                    queue,
+                    true,
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
                     (prefix + "-" + i).getBytes(StandardCharsets.UTF_8));
         }
         channel.waitForConfirmsOrDie(30_000);
@@ -315,7 +370,11 @@ class RabbitClusterIT {
 
     private static void publishTo(Channel channel, String exchange, Map<String, Object> headers, String body)
             throws IOException {
-        channel.basicPublish(exchange, "", true, new AMQP.BasicProperties.Builder().headers(headers).build(),
+        channel.basicPublish(
+                exchange,
+                "",
+                true,
+                new AMQP.BasicProperties.Builder().headers(headers).build(),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -330,7 +389,9 @@ class RabbitClusterIT {
                 bodies.add(new String(body, StandardCharsets.UTF_8));
             }
         });
-        await(count + " messages from " + queue).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await(count + " messages from " + queue)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> bodies.size() >= count);
         return List.copyOf(bodies);
     }

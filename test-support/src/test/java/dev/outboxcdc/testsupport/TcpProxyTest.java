@@ -22,13 +22,15 @@ class TcpProxyTest {
     @BeforeEach
     void startEchoServerBehindAProxy() throws IOException {
         echoServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread echo = new Thread(() -> {
-            try (Socket peer = echoServer.accept()) {
-                peer.getInputStream().transferTo(peer.getOutputStream());
-            } catch (IOException e) {
-                // test over
-            }
-        }, "echo");
+        Thread echo = new Thread(
+                () -> {
+                    try (Socket peer = echoServer.accept()) {
+                        peer.getInputStream().transferTo(peer.getOutputStream());
+                    } catch (IOException e) {
+                        // test over
+                    }
+                },
+                "echo");
         echo.setDaemon(true);
         echo.start();
         proxy = TcpProxy.cutTo("127.0.0.1", echoServer.getLocalPort());
@@ -53,7 +55,9 @@ class TcpProxyTest {
             proxy.freeze();
             out.write('b');
             client.setSoTimeout(500);
-            assertThatThrownBy(in::read).as("nothing forwarded while frozen").isInstanceOf(SocketTimeoutException.class);
+            assertThatThrownBy(in::read)
+                    .as("nothing forwarded while frozen")
+                    .isInstanceOf(SocketTimeoutException.class);
             assertThat(client.isClosed()).isFalse();
 
             proxy.thaw();

@@ -12,15 +12,19 @@ final class Names {
 
     /** PostgreSQL truncates identifiers longer than this. */
     static final int MAX_IDENTIFIER_LENGTH = 63;
+
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]+");
 
-    private Names() {
-    }
+    private Names() {}
 
     static void requireIdentifier(String property, String value) {
-        if (value == null || value.length() > MAX_IDENTIFIER_LENGTH || !IDENTIFIER.matcher(value).matches()) {
-            throw new InvalidSettingException(property, value,
+        if (value == null
+                || value.length() > MAX_IDENTIFIER_LENGTH
+                || !IDENTIFIER.matcher(value).matches()) {
+            throw new InvalidSettingException(
+                    property,
+                    value,
                     "is not a valid identifier: use 1-63 lower-case letters, digits and underscores, not starting with a digit");
         }
     }
@@ -34,8 +38,11 @@ final class Names {
             throw new InvalidSettingException(property, value, "must be table or schema.table");
         }
         for (String part : parts) {
-            if (part.length() > MAX_IDENTIFIER_LENGTH || !IDENTIFIER.matcher(part).matches()) {
-                throw new InvalidSettingException(property, value,
+            if (part.length() > MAX_IDENTIFIER_LENGTH
+                    || !IDENTIFIER.matcher(part).matches()) {
+                throw new InvalidSettingException(
+                        property,
+                        value,
                         "is not a valid table name: use table or schema.table, each part 1-63 lower-case letters, digits and"
                                 + " underscores, not starting with a digit");
             }
@@ -43,16 +50,24 @@ final class Names {
     }
 
     static void requireSlotName(String property, String value) {
-        if (value == null || value.length() > MAX_IDENTIFIER_LENGTH || !SLOT.matcher(value).matches()) {
-            throw new InvalidSettingException(property, value,
+        if (value == null
+                || value.length() > MAX_IDENTIFIER_LENGTH
+                || !SLOT.matcher(value).matches()) {
+            throw new InvalidSettingException(
+                    property,
+                    value,
                     "is not a valid replication slot name: use 1-63 lower-case letters, digits and underscores");
         }
     }
 
     static void requireExchangeName(String property, String value) {
-        if (value == null || value.isBlank() || value.getBytes(StandardCharsets.UTF_8).length > 255
+        if (value == null
+                || value.isBlank()
+                || value.getBytes(StandardCharsets.UTF_8).length > 255
                 || value.startsWith("amq.")) {
-            throw new InvalidSettingException(property, value,
+            throw new InvalidSettingException(
+                    property,
+                    value,
                     "is not a usable exchange name: 1-255 bytes, not starting with the reserved prefix amq.");
         }
     }

@@ -124,36 +124,48 @@ public record OutboxProperties(
         requirePositive("outbox.heartbeat-interval", heartbeatInterval);
         requirePositive("outbox.confirm-timeout", confirmTimeout);
         if (publishWindow < 0) {
-            throw new InvalidSettingException("outbox.publish-window", String.valueOf(publishWindow),
+            throw new InvalidSettingException(
+                    "outbox.publish-window",
+                    String.valueOf(publishWindow),
                     "must be 0 (whole batches) or a positive number of events");
         }
         requirePositive("outbox.retry-backoff", retryBackoff);
         requirePositive("outbox.max-retry-backoff", maxRetryBackoff);
         if (maxBatchSize < 1) {
-            throw new InvalidSettingException("outbox.max-batch-size", String.valueOf(maxBatchSize), "must be at least 1");
+            throw new InvalidSettingException(
+                    "outbox.max-batch-size", String.valueOf(maxBatchSize), "must be at least 1");
         }
         if (maxQueueSize <= maxBatchSize) {
-            throw new InvalidSettingException("outbox.max-queue-size", String.valueOf(maxQueueSize),
+            throw new InvalidSettingException(
+                    "outbox.max-queue-size",
+                    String.valueOf(maxQueueSize),
                     "must be larger than outbox.max-batch-size (" + maxBatchSize + ")");
         }
         if (maxQueueBytes.toBytes() < 1024 * 1024) {
-            throw new InvalidSettingException("outbox.max-queue-bytes", maxQueueBytes.toString(), "must be at least 1MB");
+            throw new InvalidSettingException(
+                    "outbox.max-queue-bytes", maxQueueBytes.toString(), "must be at least 1MB");
         }
         if (maxBatchBytes.toBytes() < 1024 || maxBatchBytes.toBytes() > maxQueueBytes.toBytes()) {
-            throw new InvalidSettingException("outbox.max-batch-bytes", maxBatchBytes.toString(),
+            throw new InvalidSettingException(
+                    "outbox.max-batch-bytes",
+                    maxBatchBytes.toString(),
                     "must be between 1KB and outbox.max-queue-bytes (" + maxQueueBytes + ")");
         }
         requirePositive("outbox.shutdown-timeout", shutdownTimeout);
         requirePositive("outbox.standby-retry-interval", standbyRetryInterval);
         if (leaseTimeout == null || leaseTimeout.compareTo(MIN_LEASE_TIMEOUT) < 0) {
-            throw new InvalidSettingException("outbox.lease-timeout", String.valueOf(leaseTimeout),
+            throw new InvalidSettingException(
+                    "outbox.lease-timeout",
+                    String.valueOf(leaseTimeout),
                     "must be at least 12s: PostgreSQL's walsender must hear from Debezium within it, which answers every 10 s");
         }
         if (unroutedMaxLength < 1) {
-            throw new InvalidSettingException("outbox.unrouted-max-length", String.valueOf(unroutedMaxLength), "must be at least 1");
+            throw new InvalidSettingException(
+                    "outbox.unrouted-max-length", String.valueOf(unroutedMaxLength), "must be at least 1");
         }
         if (maxEnvelopeSize.toBytes() < 1024) {
-            throw new InvalidSettingException("outbox.max-envelope-size", maxEnvelopeSize.toString(), "must be at least 1KB");
+            throw new InvalidSettingException(
+                    "outbox.max-envelope-size", maxEnvelopeSize.toString(), "must be at least 1KB");
         }
     }
 
@@ -174,7 +186,8 @@ public record OutboxProperties(
 
     private static void requirePositive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new InvalidSettingException(property, String.valueOf(value), "must be a positive duration such as 500ms or 10s");
+            throw new InvalidSettingException(
+                    property, String.valueOf(value), "must be a positive duration such as 500ms or 10s");
         }
     }
 
@@ -208,7 +221,8 @@ public record OutboxProperties(
                 throw new InvalidSettingException("outbox.db.host", host, "must not be empty");
             }
             if (port < 1 || port > 65535) {
-                throw new InvalidSettingException("outbox.db.port", String.valueOf(port), "must be between 1 and 65535");
+                throw new InvalidSettingException(
+                        "outbox.db.port", String.valueOf(port), "must be between 1 and 65535");
             }
             if (name == null || name.isBlank()) {
                 throw new InvalidSettingException("outbox.db.name", name, "must not be empty");
@@ -237,7 +251,9 @@ public record OutboxProperties(
      * @param addresses the nodes of a cluster, {@code host[:port]} separated by commas, tried in order on every
      *                  connect; the URI then gives only the credentials, virtual host and TLS (empty: the URI's host)
      */
-    public record Rabbitmq(@DefaultValue(DEFAULT_URI) String uri, @DefaultValue("") String addresses) {
+    public record Rabbitmq(
+            @DefaultValue(DEFAULT_URI) String uri,
+            @DefaultValue("") String addresses) {
 
         /** Default broker URI. */
         public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
@@ -245,31 +261,45 @@ public record OutboxProperties(
         /** Validates the URI: scheme, host and port; the error messages never hold the password. */
         public Rabbitmq {
             if (uri == null || !(uri.startsWith("amqp://") || uri.startsWith("amqps://"))) {
-                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "must start with amqp:// or amqps://");
+                throw new InvalidSettingException(
+                        "outbox.rabbitmq.uri", Secrets.maskUri(uri), "must start with amqp:// or amqps://");
             }
             java.net.URI parsed;
             try {
                 parsed = new java.net.URI(uri);
             } catch (java.net.URISyntaxException e) {
                 // The exception's message repeats the input, password and all: keep only the reason and where.
-                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "is not a valid URI: "
-                        + e.getReason() + " at index " + e.getIndex() + " (percent-encode special characters in the user"
-                        + " name and password, e.g. @ as %40)");
+                throw new InvalidSettingException(
+                        "outbox.rabbitmq.uri",
+                        Secrets.maskUri(uri),
+                        "is not a valid URI: "
+                                + e.getReason() + " at index " + e.getIndex()
+                                + " (percent-encode special characters in the user"
+                                + " name and password, e.g. @ as %40)");
             }
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "has no valid host name"
-                        + " (expected amqp://user:password@host:port/vhost; percent-encode @ and : in the password)");
+                throw new InvalidSettingException(
+                        "outbox.rabbitmq.uri",
+                        Secrets.maskUri(uri),
+                        "has no valid host name"
+                                + " (expected amqp://user:password@host:port/vhost; percent-encode @ and : in the password)");
             }
             if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
-                throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(uri), "has a port outside 1-65535");
+                throw new InvalidSettingException(
+                        "outbox.rabbitmq.uri", Secrets.maskUri(uri), "has a port outside 1-65535");
             }
             addresses = addresses == null ? "" : addresses.trim();
             for (String address : addressList(addresses)) {
                 Matcher matcher = ADDRESS.matcher(address);
-                if (!matcher.matches() || (matcher.group(2) != null
-                        && (Integer.parseInt(matcher.group(2)) < 1 || Integer.parseInt(matcher.group(2)) > 65535))) {
-                    throw new InvalidSettingException("outbox.rabbitmq.addresses", Secrets.maskUri(addresses), "'"
-                            + Secrets.maskUri(address) + "' is not host[:port] (port 1-65535; IPv6 in brackets), e.g. rabbit-1:5672,rabbit-2:5672");
+                if (!matcher.matches()
+                        || (matcher.group(2) != null
+                                && (Integer.parseInt(matcher.group(2)) < 1
+                                        || Integer.parseInt(matcher.group(2)) > 65535))) {
+                    throw new InvalidSettingException(
+                            "outbox.rabbitmq.addresses",
+                            Secrets.maskUri(addresses),
+                            "'" + Secrets.maskUri(address)
+                                    + "' is not host[:port] (port 1-65535; IPv6 in brackets), e.g. rabbit-1:5672,rabbit-2:5672");
                 }
             }
         }
@@ -283,8 +313,11 @@ public record OutboxProperties(
         }
 
         private static java.util.List<String> addressList(String addresses) {
-            return addresses.isEmpty() ? java.util.List.of()
-                    : java.util.Arrays.stream(addresses.split(",", -1)).map(String::trim).toList();
+            return addresses.isEmpty()
+                    ? java.util.List.of()
+                    : java.util.Arrays.stream(addresses.split(",", -1))
+                            .map(String::trim)
+                            .toList();
         }
 
         /** Where the relay connects, for logs: the URI with its password masked, and the address list. */

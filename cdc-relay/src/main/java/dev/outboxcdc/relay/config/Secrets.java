@@ -11,8 +11,7 @@ public final class Secrets {
      */
     private static final Pattern URI_PASSWORD = Pattern.compile("^([^:/?#]*://[^:/@]*:).*@");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * Replaces the password of a {@code scheme://user:password@host} URI with {@code ****}, also in a URI

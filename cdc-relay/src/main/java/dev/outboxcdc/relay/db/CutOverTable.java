@@ -21,8 +21,7 @@ public final class CutOverTable {
               cut_over_at       timestamptz NOT NULL DEFAULT now()
             )""";
 
-    private CutOverTable() {
-    }
+    private CutOverTable() {}
 
     /** The DDL of {@code table}, for an owner to run when the relay's role may not create it. */
     public static String ddl(TableName table) {
@@ -39,8 +38,8 @@ public final class CutOverTable {
 
     /** Whether {@code outbox} was cut over already. */
     public static boolean isCutOver(Connection connection, TableName table, TableName outbox) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM " + table.quoted() + " WHERE outbox_table = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM " + table.quoted() + " WHERE outbox_table = ?")) {
             select.setString(1, outbox.qualified());
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();

@@ -36,6 +36,7 @@ public record LeaseTimeouts(Duration lease) {
     static final int IDLE_SESSION_TIMEOUT_SINCE = 14;
     /** First PostgreSQL major version where {@code wal_sender_timeout} can be set per connection. */
     static final int WAL_SENDER_TIMEOUT_PER_CONNECTION_SINCE = 12;
+
     private static final int KEEPALIVE_PROBES = 3;
 
     /**
@@ -45,7 +46,8 @@ public record LeaseTimeouts(Duration lease) {
      */
     public LeaseTimeouts {
         if (lease == null || lease.compareTo(OutboxProperties.MIN_LEASE_TIMEOUT) < 0) {
-            throw new IllegalArgumentException("lease timeout " + lease + " is shorter than " + OutboxProperties.MIN_LEASE_TIMEOUT);
+            throw new IllegalArgumentException(
+                    "lease timeout " + lease + " is shorter than " + OutboxProperties.MIN_LEASE_TIMEOUT);
         }
     }
 
@@ -89,14 +91,19 @@ public record LeaseTimeouts(Duration lease) {
         if (serverMajorVersion == 0 || serverMajorVersion >= WAL_SENDER_TIMEOUT_PER_CONNECTION_SINCE) {
             settings.put("wal_sender_timeout", lease.toMillis() + "ms");
         }
-        return settings.entrySet().stream().map(e -> "-c " + e.getKey() + "=" + e.getValue())
+        return settings.entrySet().stream()
+                .map(e -> "-c " + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
     }
 
     private Map<String, String> keepalives() {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("tcp_keepalives_idle", String.valueOf(Math.max(1, lease.dividedBy(3).toSeconds())));
-        settings.put("tcp_keepalives_interval", String.valueOf(Math.max(1, lease.dividedBy(5).toSeconds())));
+        settings.put(
+                "tcp_keepalives_idle",
+                String.valueOf(Math.max(1, lease.dividedBy(3).toSeconds())));
+        settings.put(
+                "tcp_keepalives_interval",
+                String.valueOf(Math.max(1, lease.dividedBy(5).toSeconds())));
         settings.put("tcp_keepalives_count", String.valueOf(KEEPALIVE_PROBES));
         return settings;
     }

@@ -9,5 +9,4 @@ import dev.outboxcdc.relay.config.TableName;
  * @param hasStatus whether it has the {@code status} column of the polling design, which selects
  *                  the rows still to publish on the first start
  */
-public record OutboxTableInfo(TableName table, boolean hasStatus) {
-}
+public record OutboxTableInfo(TableName table, boolean hasStatus) {}

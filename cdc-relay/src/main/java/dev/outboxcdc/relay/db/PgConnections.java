@@ -70,6 +70,7 @@ public final class PgConnections {
         return state.startsWith("08") // connection exception
                 || state.startsWith("57P") // admin shutdown, crash shutdown, cannot connect now
                 || state.startsWith("53") // insufficient resources (too many connections)
-                || state.equals("40001") || state.equals("40P01"); // serialization failure, deadlock
+                || state.equals("40001")
+                || state.equals("40P01"); // serialization failure, deadlock
     }
 }

@@ -11,8 +11,7 @@ import java.sql.Statement;
 /** Creates the tables the relay keeps its own state in (offsets, cut-over) when they are missing. */
 public final class RelayTables {
 
-    private RelayTables() {
-    }
+    private RelayTables() {}
 
     /**
      * Runs {@code ddl} unless {@code table} exists. An existing table is left alone, so a relay role without CREATE
@@ -22,8 +21,8 @@ public final class RelayTables {
      * @param privileges the privileges the relay's role needs on it, e.g. "SELECT, INSERT"
      * @throws RelayConfigurationException when the role may not create it, with the statements an owner runs
      */
-    public static void createIfMissing(Connection connection, TableName table, String ddl, String what, String privileges)
-            throws SQLException {
+    public static void createIfMissing(
+            Connection connection, TableName table, String ddl, String what, String privileges) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             exists.setString(1, table.quoted());
             try (ResultSet rs = exists.executeQuery()) {

@@ -32,6 +32,7 @@ public final class SlotLease implements AutoCloseable {
             FROM (VALUES %s) AS wanted(name, value)
             WHERE wanted.name IN (SELECT name FROM pg_catalog.pg_settings)
             """;
+
     private static final String SLOT_WALSENDER =
             "SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL";
     private static final Duration SLOT_POLL = Duration.ofMillis(200);
@@ -95,12 +96,20 @@ public final class SlotLease implements AutoCloseable {
                 return true;
             }
             if (System.nanoTime() - deadline > 0) {
-                log.warn("Slot {} is still in use by walsender pid {} after {}; starting anyway", slot, pid, timeouts.lease());
+                log.warn(
+                        "Slot {} is still in use by walsender pid {} after {}; starting anyway",
+                        slot,
+                        pid,
+                        timeouts.lease());
                 return true;
             }
             if (!logged) {
-                log.info("Slot {} is still in use by walsender pid {} of the previous relay; waiting up to {} for"
-                        + " PostgreSQL to end it", slot, pid, timeouts.lease());
+                log.info(
+                        "Slot {} is still in use by walsender pid {} of the previous relay; waiting up to {} for"
+                                + " PostgreSQL to end it",
+                        slot,
+                        pid,
+                        timeouts.lease());
                 logged = true;
             }
             if (stop.await(SLOT_POLL)) {
@@ -163,9 +172,12 @@ public final class SlotLease implements AutoCloseable {
             }
         }
         if (!applied.contains("idle_session_timeout") && warnedNoIdleSessionTimeout.compareAndSet(false, true)) {
-            log.warn("PostgreSQL {} has no idle_session_timeout (it came with PostgreSQL {}): when the active relay's"
-                    + " network goes silent, a standby takes over only once TCP keepalives give up on it, not within"
-                    + " the lease timeout of {}", connections.serverMajorVersion(), LeaseTimeouts.IDLE_SESSION_TIMEOUT_SINCE,
+            log.warn(
+                    "PostgreSQL {} has no idle_session_timeout (it came with PostgreSQL {}): when the active relay's"
+                            + " network goes silent, a standby takes over only once TCP keepalives give up on it, not within"
+                            + " the lease timeout of {}",
+                    connections.serverMajorVersion(),
+                    LeaseTimeouts.IDLE_SESSION_TIMEOUT_SINCE,
                     timeouts.lease());
         }
     }

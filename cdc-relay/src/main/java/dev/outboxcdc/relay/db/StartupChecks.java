@@ -78,10 +78,12 @@ public final class StartupChecks {
     private void requireLogicalWal(Connection connection) throws SQLException {
         String walLevel = single(connection, "SHOW wal_level");
         if (!"logical".equals(walLevel)) {
-            throw new RelayConfigurationException("PostgreSQL at " + config.db().host() + ":" + config.db().port()
-                    + " runs with wal_level=" + walLevel + ", but cdc-relay needs wal_level=logical. Set wal_level = logical"
-                    + " in postgresql.conf (RDS/Aurora: rds.logical_replication=1; Cloud SQL: cloudsql.logical_decoding=on;"
-                    + " Azure: wal_level=logical) and restart PostgreSQL. See docs/operations.md.");
+            throw new RelayConfigurationException(
+                    "PostgreSQL at " + config.db().host() + ":" + config.db().port()
+                            + " runs with wal_level=" + walLevel
+                            + ", but cdc-relay needs wal_level=logical. Set wal_level = logical"
+                            + " in postgresql.conf (RDS/Aurora: rds.logical_replication=1; Cloud SQL: cloudsql.logical_decoding=on;"
+                            + " Azure: wal_level=logical) and restart PostgreSQL. See docs/operations.md.");
         }
     }
 
@@ -112,7 +114,8 @@ public final class StartupChecks {
                 }
             }
         }
-        List<String> missing = REQUIRED_COLUMNS.stream().filter(c -> !columns.contains(c)).toList();
+        List<String> missing =
+                REQUIRED_COLUMNS.stream().filter(c -> !columns.contains(c)).toList();
         if (!missing.isEmpty()) {
             throw new RelayConfigurationException("Outbox table " + table + " lacks the columns " + missing
                     + ". The relay needs " + REQUIRED_COLUMNS + "; see the table in the README.");
@@ -136,16 +139,19 @@ public final class StartupChecks {
             try (ResultSet rs = statement.executeQuery()) {
                 if (rs.next()) {
                     if (!rs.getBoolean(1) || !rs.getBoolean(2)) {
-                        throw new RelayConfigurationException("Publication " + publication + " exists but does not publish"
-                                + " inserts of " + table + ". Run: ALTER PUBLICATION " + publication + " ADD TABLE " + table
-                                + "; ALTER PUBLICATION " + publication + " SET (publish = 'insert');"
-                                + " or choose another name with OUTBOX_PUBLICATION.");
+                        throw new RelayConfigurationException(
+                                "Publication " + publication + " exists but does not publish"
+                                        + " inserts of " + table + ". Run: ALTER PUBLICATION " + publication
+                                        + " ADD TABLE " + table
+                                        + "; ALTER PUBLICATION " + publication + " SET (publish = 'insert');"
+                                        + " or choose another name with OUTBOX_PUBLICATION.");
                     }
                     return;
                 }
             }
         }
-        String create = "CREATE PUBLICATION " + publication + " FOR TABLE " + table.quoted() + " WITH (publish = 'insert')";
+        String create =
+                "CREATE PUBLICATION " + publication + " FOR TABLE " + table.quoted() + " WITH (publish = 'insert')";
         try (Statement statement = connection.createStatement()) {
             statement.execute(create);
             log.info("Created publication {} for table {} (inserts only)", publication, table);
@@ -156,7 +162,8 @@ public final class StartupChecks {
             }
             if ("42501".equals(e.getSQLState())) {
                 throw new RelayConfigurationException("Publication " + publication + " does not exist and role '"
-                        + config.db().user() + "' may not create it (" + e.getMessage().trim() + "). As the table owner run: "
+                        + config.db().user() + "' may not create it ("
+                        + e.getMessage().trim() + "). As the table owner run: "
                         + create + ";");
             }
             throw e;
@@ -173,8 +180,11 @@ public final class StartupChecks {
                 }
                 String plugin = rs.getString(1);
                 String database = rs.getString(2);
-                if (!"logical".equals(rs.getString(3)) || !"pgoutput".equals(plugin) || !config.db().name().equals(database)) {
-                    throw new RelayConfigurationException("Replication slot " + config.slot() + " exists for plugin " + plugin
+                if (!"logical".equals(rs.getString(3))
+                        || !"pgoutput".equals(plugin)
+                        || !config.db().name().equals(database)) {
+                    throw new RelayConfigurationException("Replication slot " + config.slot() + " exists for plugin "
+                            + plugin
                             + " on database " + database + ", but the relay needs a logical pgoutput slot on database "
                             + config.db().name() + ". Choose another name with OUTBOX_SLOT, or drop the old slot"
                             + " (SELECT pg_drop_replication_slot('" + config.slot() + "');) if nothing uses it.");
@@ -193,7 +203,8 @@ public final class StartupChecks {
     }
 
     private static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

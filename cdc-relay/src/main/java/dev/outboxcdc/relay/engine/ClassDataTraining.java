@@ -47,18 +47,25 @@ final class ClassDataTraining {
         "com.rabbitmq.client.impl.ChannelN",
     };
 
-    private ClassDataTraining() {
-    }
+    private ClassDataTraining() {}
 
     static void loadRelayClasses(OutboxProperties config) {
-        Properties properties = DebeziumConfig.engineProperties(config, new OutboxTableInfo(config.tableName(), true),
-                new PgConnections(config.db()), "cds-training");
-        new PostgresConnectorConfig(Configuration.from(properties)).validateAndRecord(PostgresConnectorConfig.ALL_FIELDS, message -> { });
-        try (DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(properties).notifying((records, committer) -> { }).build()) {
-            log.debug("Built an engine for the class-data sharing archive: {}", engine.getClass().getName());
+        Properties properties = DebeziumConfig.engineProperties(
+                config, new OutboxTableInfo(config.tableName(), true), new PgConnections(config.db()), "cds-training");
+        new PostgresConnectorConfig(Configuration.from(properties))
+                .validateAndRecord(PostgresConnectorConfig.ALL_FIELDS, message -> {});
+        try (DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(
+                        ChangeEventFormat.of(Connect.class))
+                .using(properties)
+                .notifying((records, committer) -> {})
+                .build()) {
+            log.debug(
+                    "Built an engine for the class-data sharing archive: {}",
+                    engine.getClass().getName());
         } catch (Exception | LinkageError e) {
-            log.warn("Class-data sharing training: building the engine failed ({}); the archive holds fewer classes", e.toString());
+            log.warn(
+                    "Class-data sharing training: building the engine failed ({}); the archive holds fewer classes",
+                    e.toString());
         }
         ClassLoader loader = ClassDataTraining.class.getClassLoader();
         for (String name : ENGINE_CLASSES) {
@@ -73,8 +80,18 @@ final class ClassDataTraining {
         } catch (NoSuchAlgorithmException e) {
             log.warn("Class-data sharing training: no default TLS context ({})", e.toString());
         }
-        new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes()).toMessage(new OutboxRow(
-                "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002", true, "training.event",
-                "{\"training\": true}", true, "2026-01-01T00:00:00Z", null, null, null, 0));
+        new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())
+                .toMessage(new OutboxRow(
+                        "00000000-0000-0000-0000-000000000001",
+                        "00000000-0000-0000-0000-000000000002",
+                        true,
+                        "training.event",
+                        "{\"training\": true}",
+                        true,
+                        "2026-01-01T00:00:00Z",
+                        null,
+                        null,
+                        null,
+                        0));
     }
 }

@@ -44,7 +44,11 @@ final class CutOver {
     private final ConfirmingPublisher publisher;
     private final RelayMetrics metrics;
 
-    CutOver(OutboxProperties config, PgConnections connections, MessageFactory messages, ConfirmingPublisher publisher,
+    CutOver(
+            OutboxProperties config,
+            PgConnections connections,
+            MessageFactory messages,
+            ConfirmingPublisher publisher,
             RelayMetrics metrics) {
         this.config = config;
         this.connections = connections;
@@ -60,7 +64,8 @@ final class CutOver {
             if (CutOverTable.isCutOver(connection, config.cutoverTableName(), outbox)) {
                 return;
             }
-            if (OffsetTable.hasOffsets(connection, config.offsetTableName(), DebeziumConfig.engineName(config.slot()))) {
+            if (OffsetTable.hasOffsets(
+                    connection, config.offsetTableName(), DebeziumConfig.engineName(config.slot()))) {
                 CutOverTable.record(connection, config.cutoverTableName(), outbox, config.slot(), 0);
                 log.info("Recorded the cut-over of {}: offsets of slot {} were already stored", outbox, config.slot());
                 return;
@@ -68,21 +73,29 @@ final class CutOver {
             createSlotIfMissing(connection);
             long published = 0;
             if (!config.publishPending()) {
-                log.info("First start on {}: outbox.publish-pending is false, leftover PENDING rows are not published", outbox);
+                log.info(
+                        "First start on {}: outbox.publish-pending is false, leftover PENDING rows are not published",
+                        outbox);
             } else if (!table.hasStatus()) {
-                log.info("First start on {}: the table has no status column, there are no PENDING rows to publish", outbox);
+                log.info(
+                        "First start on {}: the table has no status column, there are no PENDING rows to publish",
+                        outbox);
             } else {
                 published = publishPending(outbox);
             }
             CutOverTable.record(connection, config.cutoverTableName(), outbox, config.slot(), published);
-            log.info("Cut over {} to change data capture: published {} PENDING row(s); streaming from slot {}", outbox,
-                    published, config.slot());
+            log.info(
+                    "Cut over {} to change data capture: published {} PENDING row(s); streaming from slot {}",
+                    outbox,
+                    published,
+                    config.slot());
         }
     }
 
     private void createSlotIfMissing(Connection connection) throws SQLException {
-        try (PreparedStatement create = connection.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')"
-                + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+        try (PreparedStatement create =
+                connection.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
             create.setString(1, config.slot());
             create.setString(2, config.slot());
             try (ResultSet rs = create.executeQuery()) {
@@ -106,8 +119,9 @@ final class CutOver {
             long rows;
             long largestRow;
             try (Statement statement = connection.createStatement();
-                    ResultSet rs = statement.executeQuery("SELECT count(*), coalesce(max(octet_length(t::text)), 0) FROM "
-                            + outbox.quoted() + " t WHERE status = 'PENDING'")) {
+                    ResultSet rs =
+                            statement.executeQuery("SELECT count(*), coalesce(max(octet_length(t::text)), 0) FROM "
+                                    + outbox.quoted() + " t WHERE status = 'PENDING'")) {
                 rs.next();
                 rows = rs.getLong(1);
                 largestRow = rs.getLong(2);
@@ -117,14 +131,19 @@ final class CutOver {
                 return 0;
             }
             // Fetched in pieces no larger than a publish batch: a table of large payloads fits the heap.
-            int fetchSize = (int) Math.max(1, Math.min(MAX_FETCH_ROWS, config.maxBatchBytes().toBytes() / Math.max(1, largestRow)));
+            int fetchSize = (int)
+                    Math.max(1, Math.min(MAX_FETCH_ROWS, config.maxBatchBytes().toBytes() / Math.max(1, largestRow)));
             log.info("First start on {}: publishing {} PENDING row(s) in created_at order", outbox, rows);
-            MessageBatch batch = new MessageBatch(publisher::publish, metrics, config.maxBatchSize(), config.maxBatchBytes().toBytes());
+            MessageBatch batch = new MessageBatch(
+                    publisher::publish,
+                    metrics,
+                    config.maxBatchSize(),
+                    config.maxBatchBytes().toBytes());
             long published = 0;
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(fetchSize);
-                try (ResultSet rs = statement.executeQuery("SELECT * FROM " + outbox.quoted()
-                        + " WHERE status = 'PENDING' ORDER BY created_at, id")) {
+                try (ResultSet rs = statement.executeQuery(
+                        "SELECT * FROM " + outbox.quoted() + " WHERE status = 'PENDING' ORDER BY created_at, id")) {
                     while (rs.next()) {
                         batch.add(messages.toMessage(OutboxRowReader.read(rs)));
                         published++;

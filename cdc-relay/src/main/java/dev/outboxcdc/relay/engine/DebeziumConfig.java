@@ -35,8 +35,7 @@ final class DebeziumConfig {
     /** How long the batch thread waits for offsets to be stored before the relay stops the engine. */
     static final Duration OFFSET_WRITE_WAIT = Duration.ofSeconds(10);
 
-    private DebeziumConfig() {
-    }
+    private DebeziumConfig() {}
 
     /** The engine's name for {@code slot}, which keys its offsets. */
     static String engineName(String slot) {
@@ -49,8 +48,8 @@ final class DebeziumConfig {
     }
 
     /** The engine properties for {@code config}; contains the database password, never log them. */
-    static Properties engineProperties(OutboxProperties config, OutboxTableInfo table, PgConnections connections,
-            String offsetStatusKey) {
+    static Properties engineProperties(
+            OutboxProperties config, OutboxTableInfo table, PgConnections connections, String offsetStatusKey) {
         OutboxProperties.Db db = config.db();
         Properties p = new Properties();
         p.setProperty("name", engineName(config.slot()));
@@ -63,7 +62,9 @@ final class DebeziumConfig {
         p.setProperty(PostgresOffsetBackingStore.PASSWORD, db.password());
         p.setProperty(PostgresOffsetBackingStore.SSLMODE, db.sslmode());
         p.setProperty(PostgresOffsetBackingStore.TABLE, config.offsetTableName().qualified());
-        p.setProperty("offset.flush.interval.ms", String.valueOf(config.offsetCommitInterval().toMillis()));
+        p.setProperty(
+                "offset.flush.interval.ms",
+                String.valueOf(config.offsetCommitInterval().toMillis()));
         // The batch thread waits for the offset write (retried by the store for a short while); when it failed
         // or is still hanging after this, OutboxChangeConsumer stops the engine before more is published.
         p.setProperty("offset.flush.timeout.ms", String.valueOf(OFFSET_WRITE_WAIT.toMillis()));
@@ -75,8 +76,11 @@ final class DebeziumConfig {
         p.setProperty("database.password", db.password());
         p.setProperty("database.dbname", db.name());
         p.setProperty("database.sslmode", db.sslmode());
-        // Passed through to pgjdbc: server settings so that PostgreSQL ends a silent relay's walsender (see LeaseTimeouts).
-        p.setProperty("database.options", new LeaseTimeouts(config.leaseTimeout()).replicationOptions(connections.serverMajorVersion()));
+        // Passed through to pgjdbc: server settings so that PostgreSQL ends a silent relay's walsender (see
+        // LeaseTimeouts).
+        p.setProperty(
+                "database.options",
+                new LeaseTimeouts(config.leaseTimeout()).replicationOptions(connections.serverMajorVersion()));
         if (!db.sslrootcert().isEmpty()) {
             p.setProperty("database.sslrootcert", db.sslrootcert());
             p.setProperty(PostgresOffsetBackingStore.SSLROOTCERT, db.sslrootcert());
@@ -99,13 +103,19 @@ final class DebeziumConfig {
         // starts, and the engine streams from the slot's confirmed position (or the stored offset).
         p.setProperty("snapshot.mode", "no_data");
 
-        p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, config.pollInterval().toMillis())));
+        p.setProperty(
+                "poll.interval.ms",
+                String.valueOf(Math.max(1, config.pollInterval().toMillis())));
         p.setProperty("max.batch.size", String.valueOf(config.maxBatchSize()));
         p.setProperty("max.queue.size", String.valueOf(config.maxQueueSize()));
-        p.setProperty("max.queue.size.in.bytes", String.valueOf(config.maxQueueBytes().toBytes()));
+        p.setProperty(
+                "max.queue.size.in.bytes", String.valueOf(config.maxQueueBytes().toBytes()));
 
-        p.setProperty("heartbeat.interval.ms", String.valueOf(config.heartbeatInterval().toMillis()));
-        p.setProperty("heartbeat.action.query",
+        p.setProperty(
+                "heartbeat.interval.ms",
+                String.valueOf(config.heartbeatInterval().toMillis()));
+        p.setProperty(
+                "heartbeat.action.query",
                 "SELECT pg_logical_emit_message(false, '" + HEARTBEAT_MESSAGE_PREFIX + "', '')");
         p.setProperty("message.prefix.include.list", HEARTBEAT_MESSAGE_PREFIX);
 

@@ -13,6 +13,7 @@ final class EngineFailedException extends RuntimeException {
             root = root.getCause();
         }
         String reason = root == null ? "" : root.getClass().getSimpleName() + ": " + root.getMessage();
-        return "the Debezium engine stopped: " + (message == null ? "" : message) + (reason.isEmpty() ? "" : " (" + reason + ")");
+        return "the Debezium engine stopped: " + (message == null ? "" : message)
+                + (reason.isEmpty() ? "" : " (" + reason + ")");
     }
 }

@@ -57,7 +57,8 @@ final class MessageBatch {
         for (OutboxMessage message : published) {
             if (message.isDeadLetter()) {
                 metrics.deadLettered();
-                log.warn("Dead-lettered outbox row with event id {}: {}", message.eventId(), message.deadLetterReason());
+                log.warn(
+                        "Dead-lettered outbox row with event id {}: {}", message.eventId(), message.deadLetterReason());
             } else {
                 metrics.published(message.commitTimeMillis(), now);
             }

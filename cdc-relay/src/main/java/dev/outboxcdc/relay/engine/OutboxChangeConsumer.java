@@ -5,14 +5,14 @@ import dev.outboxcdc.relay.envelope.OutboxRowReader;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
+import dev.outboxcdc.relay.retry.StopSignal;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
-import dev.outboxcdc.relay.retry.StopSignal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -45,8 +45,15 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
     private final Consumer<String> stoppingForOffsets;
     private final ReentrantLock inFlight = new ReentrantLock();
 
-    OutboxChangeConsumer(String outboxTopic, MessageFactory messages, ConfirmingPublisher publisher, RelayMetrics metrics,
-            int maxBatchSize, long maxBatchBytes, StopSignal stop, OffsetWriteStatus offsets,
+    OutboxChangeConsumer(
+            String outboxTopic,
+            MessageFactory messages,
+            ConfirmingPublisher publisher,
+            RelayMetrics metrics,
+            int maxBatchSize,
+            long maxBatchBytes,
+            StopSignal stop,
+            OffsetWriteStatus offsets,
             Consumer<String> stoppingForOffsets) {
         this.outboxTopic = outboxTopic;
         this.messages = messages;
@@ -80,8 +87,10 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
     }
 
     @Override
-    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
-            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    public void handleBatch(
+            List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
         inFlight.lock();
         try {
             if (!stop.isStopping()) {
@@ -92,8 +101,10 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
         }
     }
 
-    private void publishAndCommit(List<RecordChangeEvent<SourceRecord>> records,
-            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    private void publishAndCommit(
+            List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
         requireOffsetsStored();
         MessageBatch batch = new MessageBatch(publisher::publish, metrics, maxBatchSize, maxBatchBytes);
         for (RecordChangeEvent<SourceRecord> event : records) {

@@ -16,11 +16,11 @@ import dev.outboxcdc.relay.publish.TopologySettings;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.GeneralSecurityException;
 import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,12 +45,22 @@ public class RelayConfiguration {
     }
 
     @Bean
-    ConfirmingPublisher confirmingPublisher(OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
-        BrokerConnector broker = new BrokerConnector(connectionFactory(config.rabbitmq()),
-                config.rabbitmq().addressList().stream().map(Address::parseAddress).toList(), config.rabbitmq().describe());
-        return new ConfirmingPublisher(broker, new TopologySettings(config.exchange(), config.unroutedMaxLength(),
-                config.queueTypeValue()), new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
-                new Backoff(config.retryBackoff(), config.maxRetryBackoff()), stop, status, metrics,
+    ConfirmingPublisher confirmingPublisher(
+            OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
+        BrokerConnector broker = new BrokerConnector(
+                connectionFactory(config.rabbitmq()),
+                config.rabbitmq().addressList().stream()
+                        .map(Address::parseAddress)
+                        .toList(),
+                config.rabbitmq().describe());
+        return new ConfirmingPublisher(
+                broker,
+                new TopologySettings(config.exchange(), config.unroutedMaxLength(), config.queueTypeValue()),
+                new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
+                new Backoff(config.retryBackoff(), config.maxRetryBackoff()),
+                stop,
+                status,
+                metrics,
                 new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
     }
 
@@ -62,8 +72,13 @@ public class RelayConfiguration {
     }
 
     @Bean
-    RelaySupervisor relaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
-            RelayMetrics metrics, StopSignal stop, RelayExit exit) {
+    RelaySupervisor relaySupervisor(
+            OutboxProperties config,
+            ConfirmingPublisher publisher,
+            RelayStatus status,
+            RelayMetrics metrics,
+            StopSignal stop,
+            RelayExit exit) {
         return new RelaySupervisor(config, publisher, status, metrics, stop, exit);
     }
 
@@ -85,7 +100,10 @@ public class RelayConfiguration {
      * {@code scripts/relay-cds.sh}, which must contact nothing.
      */
     @Bean
-    RelayLifecycle relayLifecycle(RelaySupervisor supervisor, SlotLagMonitor slotLag, OutboxProperties config,
+    RelayLifecycle relayLifecycle(
+            RelaySupervisor supervisor,
+            SlotLagMonitor slotLag,
+            OutboxProperties config,
             @Value("${outbox.cds-training:false}") boolean training) {
         RelayLifecycle lifecycle = new RelayLifecycle(supervisor, slotLag, config);
         if (!training) {
@@ -100,15 +118,18 @@ public class RelayConfiguration {
         try {
             factory.setUri(rabbitmq.uri());
             if (rabbitmq.uri().startsWith("amqps://")) {
-                // setUri trusts every certificate for amqps; use the JVM's trust store (javax.net.ssl.trustStore) instead.
+                // setUri trusts every certificate for amqps; use the JVM's trust store (javax.net.ssl.trustStore)
+                // instead.
                 factory.useSslProtocol(SSLContext.getDefault());
                 factory.enableHostnameVerification();
             }
         } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
             // Not e.getMessage() and not e as the cause: the client's messages repeat the URI, password included.
-            throw new InvalidSettingException("outbox.rabbitmq.uri", Secrets.maskUri(rabbitmq.uri()),
+            throw new InvalidSettingException(
+                    "outbox.rabbitmq.uri",
+                    Secrets.maskUri(rabbitmq.uri()),
                     "is not a valid AMQP URI (" + e.getClass().getSimpleName() + "); percent-encode special characters"
-                    + " in the user name, password and virtual host");
+                            + " in the user name, password and virtual host");
         }
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);

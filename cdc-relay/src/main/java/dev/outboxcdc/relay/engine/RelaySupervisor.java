@@ -71,12 +71,18 @@ public final class RelaySupervisor {
      *
      * @param exit called with the exit code when the relay cannot run as configured
      */
-    public RelaySupervisor(OutboxProperties config, ConfirmingPublisher publisher, RelayStatus status,
-            RelayMetrics metrics, StopSignal stop, RelayExit exit) {
+    public RelaySupervisor(
+            OutboxProperties config,
+            ConfirmingPublisher publisher,
+            RelayStatus status,
+            RelayMetrics metrics,
+            StopSignal stop,
+            RelayExit exit) {
         this.config = config;
         this.connections = new PgConnections(config.db());
         this.publisher = publisher;
-        this.messages = new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes());
+        this.messages =
+                new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes());
         this.status = status;
         this.metrics = metrics;
         this.stop = stop;
@@ -112,7 +118,9 @@ public final class RelaySupervisor {
                 Thread.currentThread().interrupt();
             }
             if (running.isAlive()) {
-                log.warn("The relay did not stop within {}; unconfirmed events are published again after restart", timeout);
+                log.warn(
+                        "The relay did not stop within {}; unconfirmed events are published again after restart",
+                        timeout);
             }
         }
         publisher.close();
@@ -124,8 +132,11 @@ public final class RelaySupervisor {
             try {
                 OutboxTableInfo table = checkDatabase();
                 if (!lease.tryAcquire()) {
-                    status.set(RelayState.STANDBY, "another relay streams from slot " + config.slot() + "; taking over"
-                            + " when it stops (checking every " + config.standbyRetryInterval().toMillis() + " ms)");
+                    status.set(
+                            RelayState.STANDBY,
+                            "another relay streams from slot " + config.slot() + "; taking over"
+                                    + " when it stops (checking every "
+                                    + config.standbyRetryInterval().toMillis() + " ms)");
                     if (stop.await(config.standbyRetryInterval())) {
                         return;
                     }
@@ -147,11 +158,15 @@ public final class RelaySupervisor {
                 exit.exit(EXIT_CONFIGURATION_ERROR);
                 return;
             } catch (SQLException e) {
-                status.set(RelayState.RECONNECTING, "PostgreSQL at " + config.db().host() + ":" + config.db().port()
-                        + " is unavailable: " + e.getMessage());
+                status.set(
+                        RelayState.RECONNECTING,
+                        "PostgreSQL at " + config.db().host() + ":"
+                                + config.db().port() + " is unavailable: " + e.getMessage());
             } catch (IOException e) {
-                status.set(RelayState.RECONNECTING, "RabbitMQ at " + Secrets.maskUri(config.rabbitmq().uri())
-                        + " is unavailable: " + e.getMessage());
+                status.set(
+                        RelayState.RECONNECTING,
+                        "RabbitMQ at " + Secrets.maskUri(config.rabbitmq().uri()) + " is unavailable: "
+                                + e.getMessage());
             } catch (EngineFailedException e) {
                 status.set(RelayState.RECONNECTING, e.getMessage());
             } catch (PublishAbortedException e) {
@@ -182,8 +197,9 @@ public final class RelaySupervisor {
             if (PgConnections.isTransient(e)) {
                 throw e;
             }
-            throw new RelayConfigurationException("PostgreSQL refused the relay: " + e.getMessage().trim()
-                    + " (SQLSTATE " + e.getSQLState() + "). Check OUTBOX_DB_USER, OUTBOX_DB_PASSWORD and OUTBOX_DB_NAME.");
+            throw new RelayConfigurationException(
+                    "PostgreSQL refused the relay: " + e.getMessage().trim() + " (SQLSTATE " + e.getSQLState()
+                            + "). Check OUTBOX_DB_USER, OUTBOX_DB_PASSWORD and OUTBOX_DB_NAME.");
         }
     }
 
@@ -200,12 +216,19 @@ public final class RelaySupervisor {
         AtomicBoolean leaseLost = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> failureMessage = new AtomicReference<>();
-        OutboxChangeConsumer changes =
-                new OutboxChangeConsumer(DebeziumConfig.outboxTopic(table.table()), messages, publisher, metrics,
-                        config.maxBatchSize(), config.maxBatchBytes().toBytes(), stop, offsets,
-                        reason -> status.set(RelayState.RECONNECTING, reason));
+        OutboxChangeConsumer changes = new OutboxChangeConsumer(
+                DebeziumConfig.outboxTopic(table.table()),
+                messages,
+                publisher,
+                metrics,
+                config.maxBatchSize(),
+                config.maxBatchBytes().toBytes(),
+                stop,
+                offsets,
+                reason -> status.set(RelayState.RECONNECTING, reason));
         consumer.set(changes);
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(
+                        ChangeEventFormat.of(Connect.class))
                 .using(DebeziumConfig.engineProperties(config, table, connections, offsets.key()))
                 .notifying(changes)
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -235,14 +258,20 @@ public final class RelaySupervisor {
             thread.setDaemon(true);
             return thread;
         });
-        watchdog.scheduleWithFixedDelay(() -> {
-            if (!leaseLost.get() && !lease.isHeld()) {
-                // Not ready from now on, even while the engine takes its time to stop on silent connections.
-                leaseLost.set(true);
-                status.set(RelayState.RECONNECTING, "lost the lease on slot " + config.slot() + "; stopping the engine");
-                closeEngine();
-            }
-        }, leaseTimeouts.checkInterval().toMillis(), leaseTimeouts.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(
+                () -> {
+                    if (!leaseLost.get() && !lease.isHeld()) {
+                        // Not ready from now on, even while the engine takes its time to stop on silent connections.
+                        leaseLost.set(true);
+                        status.set(
+                                RelayState.RECONNECTING,
+                                "lost the lease on slot " + config.slot() + "; stopping the engine");
+                        closeEngine();
+                    }
+                },
+                leaseTimeouts.checkInterval().toMillis(),
+                leaseTimeouts.checkInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             built.run();
         } finally {
@@ -250,8 +279,10 @@ public final class RelaySupervisor {
             engine.set(null);
         }
         if (leaseLost.get() && !stop.isStopping()) {
-            throw new EngineFailedException("lost the lease on slot " + config.slot()
-                    + " (its database session ended); stopped streaming until it is taken again", null);
+            throw new EngineFailedException(
+                    "lost the lease on slot " + config.slot()
+                            + " (its database session ended); stopped streaming until it is taken again",
+                    null);
         }
         if (failure.get() != null || failureMessage.get() != null) {
             throw new EngineFailedException(failureMessage.get(), failure.get());

@@ -14,6 +14,7 @@ record ColumnText(String text, String problem) {
 
     /** Longest stretch of a bad value quoted in a reason. */
     static final int QUOTED_CHARS = 64;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     static final ColumnText NULL = new ColumnText(null, null);
@@ -57,8 +58,10 @@ record ColumnText(String text, String problem) {
         if (invalid < 0) {
             return of(new String(bytes, offset, length, StandardCharsets.UTF_8));
         }
-        return bad(hex(bytes, offset, Math.min(length, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS / 2 + 1)), column + " bytea is not valid UTF-8 (invalid byte 0x"
-                + HEX[(bytes[offset + invalid] >> 4) & 0xF] + HEX[bytes[offset + invalid] & 0xF] + " at offset " + invalid + ")");
+        return bad(
+                hex(bytes, offset, Math.min(length, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS / 2 + 1)),
+                column + " bytea is not valid UTF-8 (invalid byte 0x" + HEX[(bytes[offset + invalid] >> 4) & 0xF]
+                        + HEX[bytes[offset + invalid] & 0xF] + " at offset " + invalid + ")");
     }
 
     /** {@code text} in single quotes, cut to {@value #QUOTED_CHARS} characters, for a reason. */

@@ -29,6 +29,7 @@ final class ContentHeader {
     static final int MAX_FRAME_BYTES = 64 * 1024;
     /** Frame envelope (type, channel, size, end) plus class id, weight, body size and property flags. */
     private static final int FIXED_BYTES = 8 + 2 + 2 + 8 + 2;
+
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
@@ -37,11 +38,9 @@ final class ContentHeader {
      * @param values  header name to string value, insertion-ordered; null when there are no headers
      * @param problem the reason to dead-letter the row, or null
      */
-    record Headers(Map<String, Object> values, String problem) {
-    }
+    record Headers(Map<String, Object> values, String problem) {}
 
-    private ContentHeader() {
-    }
+    private ContentHeader() {}
 
     /** The headers from the {@code headers} column's JSON (may be null) and the aggregate columns (may be null). */
     static Headers headers(String json, String aggregateType, String aggregateId) {
@@ -60,7 +59,8 @@ final class ContentHeader {
         }
         for (Map.Entry<String, Object> header : values.entrySet()) {
             if (Utf8.length((String) header.getValue()) == Utf8.MALFORMED) {
-                return new Headers(null, "header " + ColumnText.quote(header.getKey()) + " has a value that is not valid Unicode");
+                return new Headers(
+                        null, "header " + ColumnText.quote(header.getKey()) + " has a value that is not valid Unicode");
             }
         }
         return new Headers(values.isEmpty() ? null : values, null);
@@ -72,8 +72,15 @@ final class ContentHeader {
      * Every string must have a UTF-8 form ({@link Utf8#length} not {@link Utf8#MALFORMED}).
      */
     static long frameSize(String messageId, String type, Map<String, Object> headers) {
-        long size = FIXED_BYTES + 1 + Envelope.CONTENT_TYPE.length() + 1 + 1 + Utf8.length(messageId)
-                + 1 + Utf8.length(type) + 8;
+        long size = FIXED_BYTES
+                + 1
+                + Envelope.CONTENT_TYPE.length()
+                + 1
+                + 1
+                + Utf8.length(messageId)
+                + 1
+                + Utf8.length(type)
+                + 8;
         if (headers != null) {
             size += 4;
             for (Map.Entry<String, Object> header : headers.entrySet()) {
@@ -96,8 +103,8 @@ final class ContentHeader {
                     return "headers key " + ColumnText.quote(key) + " is not valid Unicode";
                 }
                 if (keyBytes > MAX_SHORT_STRING_BYTES) {
-                    return "headers key " + ColumnText.quote(key) + " is " + keyBytes + " bytes, over the AMQP limit of "
-                            + MAX_SHORT_STRING_BYTES + " bytes for a header name";
+                    return "headers key " + ColumnText.quote(key) + " is " + keyBytes
+                            + " bytes, over the AMQP limit of " + MAX_SHORT_STRING_BYTES + " bytes for a header name";
                 }
                 String kind = switch (parser.nextToken()) {
                     case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {

@@ -29,14 +29,17 @@ final class CreatedAt {
 
     /** What Debezium 3.6 delivers for {@code timestamp} {@code ±infinity} (pgjdbc's infinity markers), in µs and ms. */
     static final long POSITIVE_INFINITY_MICROS = 9_223_372_036_825_200_000L;
+
     static final long NEGATIVE_INFINITY_MICROS = -9_223_372_036_832_400_000L;
     static final long POSITIVE_INFINITY_MILLIS = POSITIVE_INFINITY_MICROS / 1_000;
     static final long NEGATIVE_INFINITY_MILLIS = NEGATIVE_INFINITY_MICROS / 1_000;
     /** What Debezium 3.6 delivers for {@code date} {@code ±infinity}: its epoch day of infinity cut to an int. */
     static final int POSITIVE_INFINITY_DAYS = -2_147_472_692;
+
     static final int NEGATIVE_INFINITY_DAYS = -2_147_472_691;
     /** PostgreSQL's first day, 4714-11-24 BC (Julian day 0), and last date, 5874897-12-31, as epoch days. */
     static final long MIN_EPOCH_DAY = -2_440_588;
+
     static final long MAX_EPOCH_DAY = 2_145_042_905;
     /** PostgreSQL's first timestamp in µs; an older value is a Debezium overflow of a timestamp after 294276. */
     static final long MIN_EPOCH_MICROS = MIN_EPOCH_DAY * 86_400_000_000L;
@@ -45,16 +48,22 @@ final class CreatedAt {
     static final Instant MAX_MICROS_INSTANT = Instant.EPOCH.plus(Long.MAX_VALUE, java.time.temporal.ChronoUnit.MICROS);
 
     static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral('T')
-            .appendValue(HOUR_OF_DAY, 2).appendLiteral(':').appendValue(MINUTE_OF_HOUR, 2).appendLiteral(':')
-            .appendValue(SECOND_OF_MINUTE, 2).appendFraction(NANO_OF_SECOND, 6, 9, true).appendLiteral('Z')
-            .toFormatter().withZone(ZoneOffset.UTC);
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendValue(HOUR_OF_DAY, 2)
+            .appendLiteral(':')
+            .appendValue(MINUTE_OF_HOUR, 2)
+            .appendLiteral(':')
+            .appendValue(SECOND_OF_MINUTE, 2)
+            .appendFraction(NANO_OF_SECOND, 6, 9, true)
+            .appendLiteral('Z')
+            .toFormatter()
+            .withZone(ZoneOffset.UTC);
 
     private static final String MICROS_OVERFLOW = COLUMN + " timestamp after " + ISO.format(MAX_MICROS_INSTANT)
             + " overflows Debezium's microseconds and cannot be represented as an ISO-8601 instant";
 
-    private CreatedAt() {
-    }
+    private CreatedAt() {}
 
     /** A {@code timestamptz} as Debezium's ZonedTimestamp text ({@code infinity} included), or a text column. */
     static ColumnText ofText(String text) {
@@ -88,10 +97,12 @@ final class CreatedAt {
         if (micros == NEGATIVE_INFINITY_MICROS) {
             return infinity("-infinity");
         }
-        if (micros < MIN_EPOCH_MICROS) { // before PostgreSQL's first day: Debezium wrapped a value after MAX_MICROS_INSTANT
+        if (micros < MIN_EPOCH_MICROS) { // before PostgreSQL's first day: Debezium wrapped a value after
+            // MAX_MICROS_INSTANT
             return ColumnText.bad(micros + " µs since the epoch", MICROS_OVERFLOW);
         }
-        return ofInstant(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+        return ofInstant(
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
                 micros + " µs since the epoch");
     }
 
@@ -111,7 +122,8 @@ final class CreatedAt {
 
     /** A timestamp as Debezium's NanoTimestamp. */
     static ColumnText ofEpochNanos(long nanos) {
-        return ofInstant(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
+        return ofInstant(
+                Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
                 nanos + " ns since the epoch");
     }
 
@@ -148,8 +160,10 @@ final class CreatedAt {
             instant.toEpochMilli();
             return ColumnText.of(ISO.format(instant));
         } catch (ArithmeticException | DateTimeException e) {
-            return ColumnText.bad(raw, COLUMN + " " + ColumnText.quote(raw)
-                    + " is outside the range of an AMQP timestamp (epoch milliseconds in 64 bits)");
+            return ColumnText.bad(
+                    raw,
+                    COLUMN + " " + ColumnText.quote(raw)
+                            + " is outside the range of an AMQP timestamp (epoch milliseconds in 64 bits)");
         }
     }
 
@@ -161,16 +175,20 @@ final class CreatedAt {
     /** Whether {@code text} is PostgreSQL's text of an infinite date or timestamp. */
     static boolean isInfinity(String text) {
         String trimmed = text.strip();
-        return trimmed.equalsIgnoreCase("infinity") || trimmed.equalsIgnoreCase("-infinity")
+        return trimmed.equalsIgnoreCase("infinity")
+                || trimmed.equalsIgnoreCase("-infinity")
                 || trimmed.equalsIgnoreCase("+infinity");
     }
 
     static ColumnText infinity(String text) {
-        return ColumnText.bad(text, COLUMN + " " + ColumnText.quote(text) + " cannot be represented as an ISO-8601 instant");
+        return ColumnText.bad(
+                text, COLUMN + " " + ColumnText.quote(text) + " cannot be represented as an ISO-8601 instant");
     }
 
     private static ColumnText outOfRange(String type, String raw) {
-        return ColumnText.bad(raw, COLUMN + " " + type + " value " + raw
-                + " is outside PostgreSQL's range (Debezium could not represent it) and cannot be represented as an ISO-8601 instant");
+        return ColumnText.bad(
+                raw,
+                COLUMN + " " + type + " value " + raw
+                        + " is outside PostgreSQL's range (Debezium could not represent it) and cannot be represented as an ISO-8601 instant");
     }
 }

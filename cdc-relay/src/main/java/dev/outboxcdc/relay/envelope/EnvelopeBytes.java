@@ -19,16 +19,20 @@ final class EnvelopeBytes {
     private static final String AFTER_TIMESTAMP = "\",\"" + Envelope.DATA + "\":";
     private static final String END = "}";
     /** The bytes of an envelope besides its four values. */
-    static final int FIXED_BYTES = START.length() + AFTER_ID.length() + AFTER_TYPE.length() + AFTER_TIMESTAMP.length()
-            + END.length();
+    static final int FIXED_BYTES =
+            START.length() + AFTER_ID.length() + AFTER_TYPE.length() + AFTER_TIMESTAMP.length() + END.length();
+
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private EnvelopeBytes() {
-    }
+    private EnvelopeBytes() {}
 
     /** The exact body size, given the payload's UTF-8 length ({@link Utf8#length}); allocates nothing. */
     static long size(String eventId, String eventType, String timestamp, long payloadBytes) {
-        return FIXED_BYTES + escapedLength(eventId) + escapedLength(eventType) + escapedLength(timestamp) + payloadBytes;
+        return FIXED_BYTES
+                + escapedLength(eventId)
+                + escapedLength(eventType)
+                + escapedLength(timestamp)
+                + payloadBytes;
     }
 
     /**
@@ -47,7 +51,8 @@ final class EnvelopeBytes {
         p = Utf8.encode(rawData, out, p);
         p = ascii(END, out, p);
         if (p != size) {
-            throw new IllegalStateException("envelope of event " + eventId + " is " + p + " bytes, not the " + size + " computed");
+            throw new IllegalStateException(
+                    "envelope of event " + eventId + " is " + p + " bytes, not the " + size + " computed");
         }
         return out;
     }

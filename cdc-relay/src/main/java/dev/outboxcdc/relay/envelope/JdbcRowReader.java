@@ -17,8 +17,7 @@ final class JdbcRowReader {
 
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "name", "citext");
 
-    private JdbcRowReader() {
-    }
+    private JdbcRowReader() {}
 
     static OutboxRow read(ResultSet rs) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
@@ -28,9 +27,12 @@ final class JdbcRowReader {
         }
         return new RowBuilder(System.currentTimeMillis())
                 .id(text(rs, columns, OutboxRowReader.ID))
-                .eventId(text(rs, columns, OutboxRowReader.EVENT_ID), "uuid".equals(type(meta, columns, OutboxRowReader.EVENT_ID)))
+                .eventId(
+                        text(rs, columns, OutboxRowReader.EVENT_ID),
+                        "uuid".equals(type(meta, columns, OutboxRowReader.EVENT_ID)))
                 .eventType(text(rs, columns, OutboxRowReader.EVENT_TYPE))
-                .payload(text(rs, columns, OutboxRowReader.PAYLOAD),
+                .payload(
+                        text(rs, columns, OutboxRowReader.PAYLOAD),
                         Set.of("json", "jsonb").contains(type(meta, columns, OutboxRowReader.PAYLOAD)))
                 .createdAt(createdAt(rs, meta, columns))
                 .aggregateType(text(rs, columns, OutboxRowReader.AGGREGATE_TYPE))
@@ -39,7 +41,8 @@ final class JdbcRowReader {
                 .build();
     }
 
-    private static String type(ResultSetMetaData meta, Map<String, Integer> columns, String column) throws SQLException {
+    private static String type(ResultSetMetaData meta, Map<String, Integer> columns, String column)
+            throws SQLException {
         Integer index = columns.get(column);
         return index == null ? null : meta.getColumnTypeName(index).toLowerCase(Locale.ROOT);
     }
@@ -89,9 +92,14 @@ final class JdbcRowReader {
         }
         try {
             return switch (type) {
-                case "timestamptz" -> CreatedAt.ofInstant(rs.getObject(index, OffsetDateTime.class).toInstant(), text);
-                case "timestamp" -> timestamp(rs.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC), text,
-                        meta.getScale(index));
+                case "timestamptz" ->
+                    CreatedAt.ofInstant(
+                            rs.getObject(index, OffsetDateTime.class).toInstant(), text);
+                case "timestamp" ->
+                    timestamp(
+                            rs.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            text,
+                            meta.getScale(index));
                 default -> CreatedAt.ofDate(rs.getObject(index, LocalDate.class));
             };
         } catch (SQLException | RuntimeException e) {

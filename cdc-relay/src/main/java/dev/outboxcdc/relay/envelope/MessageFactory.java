@@ -37,10 +37,11 @@ public final class MessageFactory {
     static final int DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
     /** Longest reason in {@link OutboxAmqp#HEADER_ERROR}. */
     static final int MAX_REASON_CHARS = 1024;
+
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final byte[] UNSERIALISABLE_BODY = "{\"error\":\"the row's columns cannot be serialised\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] UNSERIALISABLE_BODY =
+            "{\"error\":\"the row's columns cannot be serialised\"}".getBytes(StandardCharsets.UTF_8);
 
     private final String exchange;
     private final long maxEnvelopeBytes;
@@ -56,7 +57,8 @@ public final class MessageFactory {
         try {
             return envelopeOrDeadLetter(row);
         } catch (RuntimeException e) {
-            return deadLetter(row, "the row cannot be converted: " + e.getClass().getName());
+            return deadLetter(
+                    row, "the row cannot be converted: " + e.getClass().getName());
         }
     }
 
@@ -79,8 +81,10 @@ public final class MessageFactory {
         try {
             timestamp = Date.from(instant);
         } catch (IllegalArgumentException e) {
-            return deadLetter(row, CreatedAt.COLUMN + " " + ColumnText.quote(createdAt)
-                    + " is outside the range of an AMQP timestamp (epoch milliseconds in 64 bits)");
+            return deadLetter(
+                    row,
+                    CreatedAt.COLUMN + " " + ColumnText.quote(createdAt)
+                            + " is outside the range of an AMQP timestamp (epoch milliseconds in 64 bits)");
         }
         long payloadBytes = Utf8.length(row.payload());
         if (payloadBytes == Utf8.MALFORMED) {
@@ -99,8 +103,10 @@ public final class MessageFactory {
         }
         long headerBytes = ContentHeader.frameSize(row.eventId(), row.eventType(), headers.values());
         if (headerBytes > ContentHeader.MAX_FRAME_BYTES) {
-            return deadLetter(row, "AMQP content header of " + headerBytes + " bytes (properties and headers) exceeds the"
-                    + " relay's limit of " + ContentHeader.MAX_FRAME_BYTES + " bytes");
+            return deadLetter(
+                    row,
+                    "AMQP content header of " + headerBytes + " bytes (properties and headers) exceeds the"
+                            + " relay's limit of " + ContentHeader.MAX_FRAME_BYTES + " bytes");
         }
         byte[] body = EnvelopeBytes.write(row.eventId(), row.eventType(), createdAt, row.payload(), (int) size);
         if (body.length > maxEnvelopeBytes) {
@@ -114,12 +120,14 @@ public final class MessageFactory {
                 .timestamp(timestamp)
                 .headers(headers.values())
                 .build();
-        return new OutboxMessage(exchange, row.eventType(), properties, body, row.eventId(), null, row.commitTimeMillis(), row);
+        return new OutboxMessage(
+                exchange, row.eventType(), properties, body, row.eventId(), null, row.commitTimeMillis(), row);
     }
 
     private OutboxMessage tooLarge(OutboxRow row, long size) {
-        return deadLetter(row, "envelope of " + size + " bytes exceeds outbox.max-envelope-size of " + maxEnvelopeBytes
-                + " bytes");
+        return deadLetter(
+                row,
+                "envelope of " + size + " bytes exceeds outbox.max-envelope-size of " + maxEnvelopeBytes + " bytes");
     }
 
     private static String problemOf(OutboxRow row) {
@@ -133,7 +141,8 @@ public final class MessageFactory {
             return "event_id is not a UUID";
         }
         if (Utf8.length(row.eventId()) > ContentHeader.MAX_SHORT_STRING_BYTES) {
-            return "event_id is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES + " bytes, the AMQP message id limit";
+            return "event_id is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES
+                    + " bytes, the AMQP message id limit";
         }
         if (row.eventType() == null || row.eventType().isBlank()) {
             return "event_type is missing or blank";
@@ -143,7 +152,8 @@ public final class MessageFactory {
             return "event_type is not valid Unicode";
         }
         if (typeBytes > ContentHeader.MAX_SHORT_STRING_BYTES) {
-            return "event_type is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES + " bytes, the AMQP routing key limit";
+            return "event_type is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES
+                    + " bytes, the AMQP routing key limit";
         }
         if (row.payload() == null) {
             return "payload is missing";
@@ -193,9 +203,16 @@ public final class MessageFactory {
      * {@link OutboxAmqp#HEADER_ERROR}. Always publishable; never throws.
      */
     public OutboxMessage deadLetter(OutboxRow row, String reason) {
-        String error = reason == null ? "unknown" : reason.length() <= MAX_REASON_CHARS ? reason
-                : reason.substring(0, Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
-                        ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS) + "…";
+        String error = reason == null
+                ? "unknown"
+                : reason.length() <= MAX_REASON_CHARS
+                        ? reason
+                        : reason.substring(
+                                        0,
+                                        Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
+                                                ? MAX_REASON_CHARS - 1
+                                                : MAX_REASON_CHARS)
+                                + "…";
         byte[] body;
         try {
             body = MAPPER.writeValueAsBytes(row.columns(DEAD_LETTER_PAYLOAD_CHARS));
@@ -212,6 +229,7 @@ public final class MessageFactory {
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(headers)
                 .build();
-        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, body, eventId, error, row.commitTimeMillis(), row);
+        return new OutboxMessage(
+                OutboxAmqp.DEAD_LETTER, "", properties, body, eventId, error, row.commitTimeMillis(), row);
     }
 }

@@ -40,11 +40,31 @@ public record OutboxRow(
         String conversionProblem) {
 
     /** A row whose every column was converted. */
-    public OutboxRow(String id, String eventId, boolean eventIdIsUuid, String eventType, String payload,
-            boolean payloadIsJson, String createdAt, String aggregateType, String aggregateId, String headers,
+    public OutboxRow(
+            String id,
+            String eventId,
+            boolean eventIdIsUuid,
+            String eventType,
+            String payload,
+            boolean payloadIsJson,
+            String createdAt,
+            String aggregateType,
+            String aggregateId,
+            String headers,
             long commitTimeMillis) {
-        this(id, eventId, eventIdIsUuid, eventType, payload, payloadIsJson, createdAt, aggregateType, aggregateId, headers,
-                commitTimeMillis, null);
+        this(
+                id,
+                eventId,
+                eventIdIsUuid,
+                eventType,
+                payload,
+                payloadIsJson,
+                createdAt,
+                aggregateType,
+                aggregateId,
+                headers,
+                commitTimeMillis,
+                null);
     }
 
     /**

@@ -37,11 +37,10 @@ public final class OutboxRowReader {
     static final String HEADERS = "headers";
 
     /** The columns a row is read from; Debezium converts only these (others, such as {@code status}, are never read). */
-    public static final List<String> COLUMNS = List.of(ID, EVENT_ID, EVENT_TYPE, PAYLOAD, CreatedAt.COLUMN,
-            AGGREGATE_TYPE, AGGREGATE_ID, HEADERS);
+    public static final List<String> COLUMNS =
+            List.of(ID, EVENT_ID, EVENT_TYPE, PAYLOAD, CreatedAt.COLUMN, AGGREGATE_TYPE, AGGREGATE_ID, HEADERS);
 
-    private OutboxRowReader() {
-    }
+    private OutboxRowReader() {}
 
     /** Reads the row of an insert (or snapshot read) record; never throws for the row's content. */
     public static OutboxRow read(SourceRecord record) {
@@ -56,10 +55,14 @@ public final class OutboxRowReader {
                 commitTime = ts;
             }
         } catch (RuntimeException e) {
-            return new RowBuilder(commitTime).problem("the change record cannot be read: " + e.getClass().getSimpleName()).build();
+            return new RowBuilder(commitTime)
+                    .problem("the change record cannot be read: " + e.getClass().getSimpleName())
+                    .build();
         }
         if (after == null) {
-            return new RowBuilder(commitTime).problem("the change record has no row image").build();
+            return new RowBuilder(commitTime)
+                    .problem("the change record has no row image")
+                    .build();
         }
         return new RowBuilder(commitTime)
                 .id(text(after, ID))
@@ -89,7 +92,8 @@ public final class OutboxRowReader {
             Field field = struct.schema().field(column);
             return field == null ? ColumnText.NULL : ColumnText.ofValue(column, struct.get(field));
         } catch (RuntimeException e) {
-            return ColumnText.bad(null, column + " cannot be read: " + e.getClass().getSimpleName());
+            return ColumnText.bad(
+                    null, column + " cannot be read: " + e.getClass().getSimpleName());
         }
     }
 
@@ -108,7 +112,8 @@ public final class OutboxRowReader {
             Schema schema = field.schema();
             String name = schema.name() == null ? "" : schema.name();
             if (value instanceof String text) {
-                return CreatedAt.ofText(text); // io.debezium.time.ZonedTimestamp (timestamptz: ISO or ±infinity) or text
+                return CreatedAt.ofText(
+                        text); // io.debezium.time.ZonedTimestamp (timestamptz: ISO or ±infinity) or text
             }
             if (value instanceof Long number) {
                 return switch (name) {
@@ -130,7 +135,8 @@ public final class OutboxRowReader {
             }
             return CreatedAt.unsupportedType(describe(schema), value.toString());
         } catch (RuntimeException e) {
-            return ColumnText.bad(null, CreatedAt.COLUMN + " cannot be read: " + e.getClass().getSimpleName());
+            return ColumnText.bad(
+                    null, CreatedAt.COLUMN + " cannot be read: " + e.getClass().getSimpleName());
         }
     }
 

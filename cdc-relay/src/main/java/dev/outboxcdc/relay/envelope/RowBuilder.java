@@ -71,8 +71,19 @@ final class RowBuilder {
     }
 
     OutboxRow build() {
-        return new OutboxRow(id, eventId, eventIdIsUuid, eventType, payload, payloadIsJson, createdAt, aggregateType,
-                aggregateId, headers, commitTimeMillis, problem);
+        return new OutboxRow(
+                id,
+                eventId,
+                eventIdIsUuid,
+                eventType,
+                payload,
+                payloadIsJson,
+                createdAt,
+                aggregateType,
+                aggregateId,
+                headers,
+                commitTimeMillis,
+                problem);
     }
 
     private String take(ColumnText value) {

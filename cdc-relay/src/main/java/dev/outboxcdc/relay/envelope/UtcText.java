@@ -20,17 +20,24 @@ final class UtcText {
     private static final int MAX_LENGTH = 30;
     /** The envelope keeps at least this many fraction digits, as {@link CreatedAt#ISO} writes them. */
     private static final int MIN_FRACTION_DIGITS = 6;
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
 
-    private UtcText() {
-    }
+    private static final int[] POWERS_OF_TEN = {
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000
+    };
+
+    private UtcText() {}
 
     /** The instant {@code text} holds when it has the shape above and a valid date and time, otherwise null. */
     static Instant parse(String text) {
         int length = text.length();
-        if (length < MIN_LENGTH || length > MAX_LENGTH || text.charAt(length - 1) != 'Z'
-                || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+        if (length < MIN_LENGTH
+                || length > MAX_LENGTH
+                || text.charAt(length - 1) != 'Z'
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
             return null;
         }
         int year = digits(text, 0, 4);
@@ -39,7 +46,14 @@ final class UtcText {
         int hour = digits(text, 11, 13);
         int minute = digits(text, 14, 16);
         int second = digits(text, 17, 19);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
                 || second > 59) {
             return null;
         }

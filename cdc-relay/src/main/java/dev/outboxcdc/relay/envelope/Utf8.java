@@ -9,8 +9,7 @@ final class Utf8 {
     /** Returned by {@link #length} for text holding an unpaired surrogate, which has no UTF-8 form. */
     static final long MALFORMED = -1;
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The UTF-8 length of {@code text}, or {@link #MALFORMED}; allocates nothing. */
     static long length(CharSequence text) {

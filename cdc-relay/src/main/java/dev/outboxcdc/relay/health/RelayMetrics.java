@@ -25,11 +25,14 @@ public final class RelayMetrics {
     /** Registers the meters in {@code registry}; {@code outbox_relay_ready} follows {@code status}. */
     public RelayMetrics(MeterRegistry registry, RelayStatus status) {
         published = Counter.builder("outbox.relay.events.published")
-                .description("Events RabbitMQ confirmed").register(registry);
+                .description("Events RabbitMQ confirmed")
+                .register(registry);
         deadLettered = Counter.builder("outbox.relay.events.dead.lettered")
-                .description("Rows that could not become an envelope, published to outbox.dead-letter").register(registry);
+                .description("Rows that could not become an envelope, published to outbox.dead-letter")
+                .register(registry);
         unrouted = Counter.builder("outbox.relay.events.unrouted")
-                .description("Events no queue was bound for, re-published to outbox.unrouted").register(registry);
+                .description("Events no queue was bound for, re-published to outbox.unrouted")
+                .register(registry);
         commitToPublish = Timer.builder("outbox.relay.commit.to.publish")
                 .description("Time from the row's commit to RabbitMQ's confirm")
                 .publishPercentileHistogram()

@@ -18,23 +18,22 @@ public final class OffsetTable {
               updated_at   timestamptz NOT NULL DEFAULT now()
             )""";
 
-    private OffsetTable() {
-    }
+    private OffsetTable() {}
 
     /**
      * Creates the table if it does not exist. An existing table is left alone, so a relay role
      * without CREATE on the schema can use a table its owner created (docs/least-privilege.sql).
      */
     public static void create(Connection connection, TableName table) throws SQLException {
-        RelayTables.createIfMissing(connection, table, DDL.formatted(table.quoted()), "offset table",
-                "SELECT, INSERT, UPDATE, DELETE");
+        RelayTables.createIfMissing(
+                connection, table, DDL.formatted(table.quoted()), "offset table", "SELECT, INSERT, UPDATE, DELETE");
     }
 
     /** Whether offsets of the engine named {@code engineName} are stored in {@code table}. */
     public static boolean hasOffsets(Connection connection, TableName table, String engineName) throws SQLException {
         // Keys are Kafka Connect's JSON: ["<engine name>",{"server":"outbox"}].
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM " + table.quoted() + " WHERE starts_with(offset_key, ?)")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM " + table.quoted() + " WHERE starts_with(offset_key, ?)")) {
             select.setString(1, "[\"" + engineName + "\",");
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
@@ -57,8 +56,9 @@ public final class OffsetTable {
             probe.executeUpdate();
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
-                throw new RelayConfigurationException("Role may not write offsets to " + table + " (" + e.getMessage().trim()
-                        + "). Run: GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO <relay role>;");
+                throw new RelayConfigurationException("Role may not write offsets to " + table + " ("
+                        + e.getMessage().trim() + "). Run: GRANT SELECT, INSERT, UPDATE, DELETE ON " + table
+                        + " TO <relay role>;");
             }
             throw new SQLException("cannot write offsets to " + table + ": " + e.getMessage(), e.getSQLState(), e);
         } finally {

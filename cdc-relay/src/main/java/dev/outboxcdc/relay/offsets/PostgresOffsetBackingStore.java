@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +58,7 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresOffsetBackingStore.class);
     /** How long a failing write is retried before the engine is stopped. */
     static final Duration RETRY_WINDOW = Duration.ofSeconds(2);
+
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -149,7 +149,9 @@ public class PostgresOffsetBackingStore extends MemoryOffsetBackingStore {
             converter.configure(Map.of("schemas.enable", "false"), true);
             for (ByteBuffer key : new HashSet<>(data.keySet())) {
                 Object parsed = converter.toConnectData("", toArray(key)).value();
-                if (parsed instanceof List<?> parts && parts.size() == 2 && connectorName.equals(parts.get(0))
+                if (parsed instanceof List<?> parts
+                        && parts.size() == 2
+                        && connectorName.equals(parts.get(0))
                         && parts.get(1) instanceof Map<?, ?> partition) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> typed = (Map<String, Object>) partition;

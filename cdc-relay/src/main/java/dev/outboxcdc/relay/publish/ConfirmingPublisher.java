@@ -70,6 +70,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     private Channel channel;
     /** A window was not confirmed and is being published again: logged once, not per attempt. */
     private boolean retrying;
+
     private ConfirmTracker tracker;
     private boolean alternateExchange = true;
 
@@ -82,13 +83,27 @@ public final class ConfirmingPublisher implements AutoCloseable {
      * @param confirms          how long to wait for the confirms of a window, and how large a window may be
      * @param deadLetters       makes the dead letter of a row whose message RabbitMQ's client refuses
      */
-    public ConfirmingPublisher(BrokerConnector broker, TopologySettings topology, ConfirmSettings confirms, Backoff backoff,
-            StopSignal stop, RelayStatus status, RelayMetrics metrics, DeadLetterFactory deadLetters) {
+    public ConfirmingPublisher(
+            BrokerConnector broker,
+            TopologySettings topology,
+            ConfirmSettings confirms,
+            Backoff backoff,
+            StopSignal stop,
+            RelayStatus status,
+            RelayMetrics metrics,
+            DeadLetterFactory deadLetters) {
         this(broker, topology, confirms, backoff, stop, status, metrics, deadLetters, UnroutedCounter.POLL_INTERVAL);
     }
 
-    ConfirmingPublisher(BrokerConnector broker, TopologySettings topology, ConfirmSettings confirms, Backoff backoff,
-            StopSignal stop, RelayStatus status, RelayMetrics metrics, DeadLetterFactory deadLetters,
+    ConfirmingPublisher(
+            BrokerConnector broker,
+            TopologySettings topology,
+            ConfirmSettings confirms,
+            Backoff backoff,
+            StopSignal stop,
+            RelayStatus status,
+            RelayMetrics metrics,
+            DeadLetterFactory deadLetters,
             Duration unroutedPollInterval) {
         this.broker = broker;
         this.uriForLogs = broker.description();
@@ -129,7 +144,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
             try {
                 ensureChannel();
                 int to = from + Math.min(window.size(), messages.size() - from);
-                WindowSender.Result result = WindowSender.send(channel, tracker, messages, from, to, confirmTimeoutNanos);
+                WindowSender.Result result =
+                        WindowSender.send(channel, tracker, messages, from, to, confirmTimeoutNanos);
                 if (result.allConfirmed()) {
                     if (retrying) {
                         retrying = false;
@@ -147,10 +163,14 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 }
                 if (!retrying) {
                     retrying = true;
-                    log.warn("RabbitMQ did not confirm event {} (nack, timeout or closed channel); publishing again from"
-                            + " it, one event at a time until confirmed", messages.get(result.confirmed()).eventId());
+                    log.warn(
+                            "RabbitMQ did not confirm event {} (nack, timeout or closed channel); publishing again from"
+                                    + " it, one event at a time until confirmed",
+                            messages.get(result.confirmed()).eventId());
                 } else {
-                    log.debug("RabbitMQ still did not confirm event {}", messages.get(result.confirmed()).eventId());
+                    log.debug(
+                            "RabbitMQ still did not confirm event {}",
+                            messages.get(result.confirmed()).eventId());
                 }
                 from = result.confirmed();
                 window.failed();
@@ -169,10 +189,13 @@ public final class ConfirmingPublisher implements AutoCloseable {
     /** Re-publishes what RabbitMQ returned, declaring the topology first when a queue of the relay's is missing. */
     private void republishReturned() {
         boolean again = false;
-        for (ReturnedMessages.Redirect redirect = returns.take(alternateExchange); !redirect.isEmpty();
+        for (ReturnedMessages.Redirect redirect = returns.take(alternateExchange);
+                !redirect.isEmpty();
                 redirect = returns.take(alternateExchange)) {
             if (again && stop.await(backoff.next())) {
-                throw new PublishAbortedException(redirect.messages().get(0).eventId(), redirect.messages().size());
+                throw new PublishAbortedException(
+                        redirect.messages().get(0).eventId(),
+                        redirect.messages().size());
             }
             again = true;
             if (redirect.queueMissing()) {
@@ -186,8 +209,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
 
     private void redeclare() {
-        log.warn("RabbitMQ returned a message because queue {} or {} is missing; declaring them again",
-                OutboxAmqp.UNROUTED, OutboxAmqp.DEAD_LETTER);
+        log.warn(
+                "RabbitMQ returned a message because queue {} or {} is missing; declaring them again",
+                OutboxAmqp.UNROUTED,
+                OutboxAmqp.DEAD_LETTER);
         try {
             Connection current = connection;
             if (current != null && current.isOpen()) {

@@ -25,6 +25,7 @@ final class RefusedMessages {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Far below the smallest frame size RabbitMQ negotiates (4096 bytes), so the minimal dead letter always fits. */
     private static final int MAX_HEADER_CHARS = 1000;
+
     private static final int MAX_SHORT_STRING_BYTES = 255;
 
     private final DeadLetterFactory deadLetters;
@@ -43,7 +44,10 @@ final class RefusedMessages {
     OutboxMessage replace(OutboxMessage refused, String clientError) {
         String reason = REASON_PREFIX + clientError;
         if (!refused.isDeadLetter() && refused.row() != null) {
-            log.warn("RabbitMQ's client refused event {} ({}); publishing it to {} instead", refused.eventId(), clientError,
+            log.warn(
+                    "RabbitMQ's client refused event {} ({}); publishing it to {} instead",
+                    refused.eventId(),
+                    clientError,
                     OutboxAmqp.DEAD_LETTER);
             return deadLetters.deadLetter(refused.row(), reason);
         }
@@ -51,8 +55,12 @@ final class RefusedMessages {
             throw new IllegalStateException("RabbitMQ's client refused even the minimal dead letter of event "
                     + refused.eventId() + ": " + clientError);
         }
-        log.error("RabbitMQ's client refused the dead letter of event {} ({}); publishing a dead letter with only the"
-                + " event id and the reason to {}", refused.eventId(), clientError, OutboxAmqp.DEAD_LETTER);
+        log.error(
+                "RabbitMQ's client refused the dead letter of event {} ({}); publishing a dead letter with only the"
+                        + " event id and the reason to {}",
+                refused.eventId(),
+                clientError,
+                OutboxAmqp.DEAD_LETTER);
         lastMinimal = minimal(refused, reason);
         return lastMinimal;
     }
@@ -70,12 +78,13 @@ final class RefusedMessages {
         String header = reason.length() > MAX_HEADER_CHARS ? reason.substring(0, MAX_HEADER_CHARS) : reason;
         String id = refused.eventId();
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .messageId(id != null && id.getBytes(StandardCharsets.UTF_8).length <= MAX_SHORT_STRING_BYTES ? id : null)
+                .messageId(
+                        id != null && id.getBytes(StandardCharsets.UTF_8).length <= MAX_SHORT_STRING_BYTES ? id : null)
                 .contentType(Envelope.CONTENT_TYPE)
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(Map.of(OutboxAmqp.HEADER_ERROR, header))
                 .build();
-        return new OutboxMessage(OutboxAmqp.DEAD_LETTER, "", properties, bytes, id, reason, refused.commitTimeMillis(),
-                refused.row());
+        return new OutboxMessage(
+                OutboxAmqp.DEAD_LETTER, "", properties, bytes, id, reason, refused.commitTimeMillis(), refused.row());
     }
 }

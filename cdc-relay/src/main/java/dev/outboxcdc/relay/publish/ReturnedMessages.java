@@ -51,20 +51,33 @@ final class ReturnedMessages implements ReturnCallback {
         int newlyUnrouted = 0;
         boolean queueMissing = false;
         for (Return r : taken) {
-            boolean own = r.getExchange().equals(OutboxAmqp.UNROUTED) || r.getExchange().equals(OutboxAmqp.DEAD_LETTER);
+            boolean own = r.getExchange().equals(OutboxAmqp.UNROUTED)
+                    || r.getExchange().equals(OutboxAmqp.DEAD_LETTER);
             queueMissing |= own || alternateExchange;
             String id = r.getProperties().getMessageId();
             if (!own) {
                 newlyUnrouted++;
-                String type = r.getProperties().getType() != null ? r.getProperties().getType() : r.getRoutingKey();
+                String type =
+                        r.getProperties().getType() != null ? r.getProperties().getType() : r.getRoutingKey();
                 if (typesLogged.add(type)) {
-                    log.warn("Event {} of type {} had no queue bound for it (RabbitMQ returned it: {}); re-publishing it to"
-                            + " {}. Later ones of this type are only counted (outbox_relay_events_unrouted_total)",
-                            id, type, r.getReplyText(), OutboxAmqp.UNROUTED);
+                    log.warn(
+                            "Event {} of type {} had no queue bound for it (RabbitMQ returned it: {}); re-publishing it to"
+                                    + " {}. Later ones of this type are only counted (outbox_relay_events_unrouted_total)",
+                            id,
+                            type,
+                            r.getReplyText(),
+                            OutboxAmqp.UNROUTED);
                 }
             }
-            again.add(new OutboxMessage(own ? r.getExchange() : OutboxAmqp.UNROUTED, r.getRoutingKey(), r.getProperties(),
-                    r.getBody(), id, null, System.currentTimeMillis(), null));
+            again.add(new OutboxMessage(
+                    own ? r.getExchange() : OutboxAmqp.UNROUTED,
+                    r.getRoutingKey(),
+                    r.getProperties(),
+                    r.getBody(),
+                    id,
+                    null,
+                    System.currentTimeMillis(),
+                    null));
         }
         return new Redirect(again, newlyUnrouted, queueMissing);
     }

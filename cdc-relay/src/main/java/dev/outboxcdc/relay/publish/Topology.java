@@ -42,7 +42,10 @@ final class Topology {
      *         when false the relay must re-publish returned messages there
      */
     boolean declare(Connection connection) throws IOException {
-        declareQueue(connection, OutboxAmqp.UNROUTED, Map.of("x-max-length", unroutedMaxLength, "x-overflow", "reject-publish"));
+        declareQueue(
+                connection,
+                OutboxAmqp.UNROUTED,
+                Map.of("x-max-length", unroutedMaxLength, "x-overflow", "reject-publish"));
         declareQueue(connection, OutboxAmqp.DEAD_LETTER, Map.of());
         Channel channel = open(connection);
         try {
@@ -50,7 +53,8 @@ final class Topology {
             channel.queueBind(OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED, "");
             channel.exchangeDeclare(OutboxAmqp.DEAD_LETTER, BuiltinExchangeType.FANOUT, true);
             channel.queueBind(OutboxAmqp.DEAD_LETTER, OutboxAmqp.DEAD_LETTER, "");
-            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
+            channel.exchangeDeclare(
+                    exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
             return true;
         } catch (IOException e) {
             if (!isPreconditionFailed(e)) {
@@ -67,10 +71,13 @@ final class Topology {
         }
         if (!warnedAboutAlternateExchange) {
             warnedAboutAlternateExchange = true;
-            log.warn("Exchange {} already exists with other arguments than alternate-exchange={}: the relay keeps it as it is"
-                    + " and re-publishes returned (unroutable) events to queue {} itself. To let RabbitMQ do it, delete the"
-                    + " exchange (and re-create bindings) so the relay can declare it with the alternate exchange.",
-                    exchange, OutboxAmqp.UNROUTED, OutboxAmqp.UNROUTED);
+            log.warn(
+                    "Exchange {} already exists with other arguments than alternate-exchange={}: the relay keeps it as it is"
+                            + " and re-publishes returned (unroutable) events to queue {} itself. To let RabbitMQ do it, delete the"
+                            + " exchange (and re-create bindings) so the relay can declare it with the alternate exchange.",
+                    exchange,
+                    OutboxAmqp.UNROUTED,
+                    OutboxAmqp.UNROUTED);
         }
         return false;
     }
@@ -94,15 +101,20 @@ final class Topology {
             closeQuietly(passive);
         }
         if (warnedAboutType.add(queue)) {
-            log.warn("Queue {} exists with another type than outbox.queue-type={}; the relay uses it as it is. RabbitMQ"
-                    + " cannot change a queue's type: to change it, stop the relay, move the queue's messages elsewhere,"
-                    + " delete the queue and start the relay again", queue, queueType.value());
+            log.warn(
+                    "Queue {} exists with another type than outbox.queue-type={}; the relay uses it as it is. RabbitMQ"
+                            + " cannot change a queue's type: to change it, stop the relay, move the queue's messages elsewhere,"
+                            + " delete the queue and start the relay again",
+                    queue,
+                    queueType.value());
         }
     }
 
     private static String replyText(IOException e) {
         return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
-                && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close ? close.getReplyText() : null;
+                        && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                ? close.getReplyText()
+                : null;
     }
 
     private static Channel open(Connection connection) throws IOException {
@@ -117,7 +129,9 @@ final class Topology {
         if (channel != null && channel.isOpen()) {
             try {
                 channel.close();
-            } catch (IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            } catch (IOException
+                    | java.util.concurrent.TimeoutException
+                    | com.rabbitmq.client.AlreadyClosedException e) {
                 log.debug("Closing a channel failed", e);
             }
         }

@@ -9,5 +9,4 @@ import dev.outboxcdc.envelope.QueueType;
  * @param unroutedMaxLength the most messages queue {@code outbox.unrouted} holds
  * @param queueType         the type of queues {@code outbox.unrouted} and {@code outbox.dead-letter}
  */
-public record TopologySettings(String exchange, long unroutedMaxLength, QueueType queueType) {
-}
+public record TopologySettings(String exchange, long unroutedMaxLength, QueueType queueType) {}

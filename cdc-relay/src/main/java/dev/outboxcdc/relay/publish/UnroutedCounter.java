@@ -42,6 +42,7 @@ final class UnroutedCounter implements AutoCloseable {
 
     /** How often the queue depth is read. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(UnroutedCounter.class);
     private static final int NOT_FOUND = 404;
 
@@ -122,8 +123,10 @@ final class UnroutedCounter implements AutoCloseable {
     private synchronized void queueMissing() {
         if (!missing) {
             missing = true;
-            log.warn("Queue {} is missing: the relay declares it again before it re-publishes the next event RabbitMQ"
-                    + " returns as unroutable", OutboxAmqp.UNROUTED);
+            log.warn(
+                    "Queue {} is missing: the relay declares it again before it re-publishes the next event RabbitMQ"
+                            + " returns as unroutable",
+                    OutboxAmqp.UNROUTED);
         }
         lastDepth = 0;
         lastRepublished = republishedByRelay.get();

@@ -8,22 +8,28 @@ import java.util.List;
 /** Publishes one window of messages ({@code mandatory} set) on a confirm-mode channel and awaits its confirms. */
 final class WindowSender {
 
-    private WindowSender() {
-    }
+    private WindowSender() {}
 
     /**
      * Publishes {@code messages[from, to)} in order, stopping at the first message RabbitMQ's client refuses, then
      * waits until what was sent is acked, one message is nacked, the channel closes or the timeout passes.
      */
-    static Result send(Channel channel, ConfirmTracker tracker, List<OutboxMessage> messages, int from, int to,
-            long confirmTimeoutNanos) throws IOException {
+    static Result send(
+            Channel channel,
+            ConfirmTracker tracker,
+            List<OutboxMessage> messages,
+            int from,
+            int to,
+            long confirmTimeoutNanos)
+            throws IOException {
         tracker.begin(channel.getNextPublishSeqNo(), to - from);
         int sent = from;
         String refusal = null;
         for (; sent < to; sent++) {
             OutboxMessage message = messages.get(sent);
             try {
-                channel.basicPublish(message.exchange(), message.routingKey(), true, message.properties(), message.body());
+                channel.basicPublish(
+                        message.exchange(), message.routingKey(), true, message.properties(), message.body());
             } catch (IllegalArgumentException e) {
                 // Thrown before anything is written (content header over the frame size, short string over 255 bytes).
                 refusal = e.getMessage();

@@ -41,13 +41,18 @@ class KubernetesManifestTest {
         OutboxProperties defaults = OutboxPropertiesTest.bindEnvironment(Map.of());
         Object grace = path(document("Deployment"), "spec", "template", "spec", "terminationGracePeriodSeconds");
 
-        assertThat(((Number) grace).longValue()).isGreaterThan(defaults.shutdownTimeout().toSeconds());
-        assertThat(path(document("PodDisruptionBudget"), "spec", "maxUnavailable")).isEqualTo(1);
+        assertThat(((Number) grace).longValue())
+                .isGreaterThan(defaults.shutdownTimeout().toSeconds());
+        assertThat(path(document("PodDisruptionBudget"), "spec", "maxUnavailable"))
+                .isEqualTo(1);
         assertThat(path(document("Deployment"), "spec", "replicas")).isEqualTo(2);
     }
 
     private Map<String, Object> document(String kind) {
-        return documents.stream().filter(d -> kind.equals(d.get("kind"))).findFirst().orElseThrow();
+        return documents.stream()
+                .filter(d -> kind.equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Object path(Object node, Object... steps) {
@@ -65,7 +70,8 @@ class KubernetesManifestTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> read() {
         List<Map<String, Object>> all = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(ShippedJvmOptions.repositoryRoot().resolve("docker/kubernetes/cdc-relay.yaml"))) {
+        try (Reader reader = Files.newBufferedReader(
+                ShippedJvmOptions.repositoryRoot().resolve("docker/kubernetes/cdc-relay.yaml"))) {
             new Yaml().loadAll(reader).forEach(document -> all.add((Map<String, Object>) document));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

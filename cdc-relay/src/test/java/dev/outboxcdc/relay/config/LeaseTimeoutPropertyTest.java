@@ -12,19 +12,24 @@ class LeaseTimeoutPropertyTest {
 
     @Test
     void defaultsToFifteenSeconds() {
-        assertThat(OutboxPropertiesTest.bindEnvironment(Map.of()).leaseTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(OutboxPropertiesTest.bindEnvironment(Map.of()).leaseTimeout())
+                .isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
     void bindsTheEnvironmentVariable() {
-        assertThat(OutboxPropertiesTest.bindEnvironment(Map.of("OUTBOX_LEASETIMEOUT", "40s")).leaseTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(OutboxPropertiesTest.bindEnvironment(Map.of("OUTBOX_LEASETIMEOUT", "40s"))
+                        .leaseTimeout())
+                .isEqualTo(Duration.ofSeconds(40));
     }
 
     @Test
     void refusesLessThanTwelveSecondsNamingTheProperty() {
         assertThatThrownBy(() -> OutboxPropertiesTest.bindEnvironment(Map.of("OUTBOX_LEASETIMEOUT", "5s")))
                 .isInstanceOf(BindException.class)
-                .rootCause().isInstanceOf(InvalidSettingException.class)
-                .hasMessageContaining("outbox.lease-timeout").hasMessageContaining("at least 12s");
+                .rootCause()
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("outbox.lease-timeout")
+                .hasMessageContaining("at least 12s");
     }
 }

@@ -29,7 +29,8 @@ class LeaseTimeoutsTest {
         for (int seconds = 12; seconds <= 120; seconds++) {
             LeaseTimeouts timeouts = new LeaseTimeouts(Duration.ofSeconds(seconds));
             assertThat(timeouts.checkInterval().plus(timeouts.longestCheck()))
-                    .as("lease timeout %d s", seconds).isLessThan(timeouts.lease().minus(timeouts.checkInterval()));
+                    .as("lease timeout %d s", seconds)
+                    .isLessThan(timeouts.lease().minus(timeouts.checkInterval()));
         }
     }
 
@@ -45,16 +46,23 @@ class LeaseTimeoutsTest {
 
     @Test
     void theWalsenderOfASilentRelayGivesUpTheSlotAfterTheLeaseTimeout() {
-        assertThat(defaults.replicationOptions(15)).isEqualTo("-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=3"
-                + " -c tcp_keepalives_count=3 -c wal_sender_timeout=15000ms");
-        assertThat(defaults.replicationOptions(0)).as("server version not known yet").contains("wal_sender_timeout=15000ms");
+        assertThat(defaults.replicationOptions(15))
+                .isEqualTo("-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=3"
+                        + " -c tcp_keepalives_count=3 -c wal_sender_timeout=15000ms");
+        assertThat(defaults.replicationOptions(0))
+                .as("server version not known yet")
+                .contains("wal_sender_timeout=15000ms");
     }
 
     @Test
     void replicationOptionsNeverAskWhatTheServerWouldRefuseOrCountZeroWindowsAsDeath() {
-        assertThat(defaults.replicationOptions(11)).as("wal_sender_timeout is per connection since PostgreSQL 12")
-                .doesNotContain("wal_sender_timeout").contains("tcp_keepalives_idle=5");
-        assertThat(defaults.replicationOptions(17)).doesNotContain("tcp_user_timeout").doesNotContain("idle_session_timeout");
+        assertThat(defaults.replicationOptions(11))
+                .as("wal_sender_timeout is per connection since PostgreSQL 12")
+                .doesNotContain("wal_sender_timeout")
+                .contains("tcp_keepalives_idle=5");
+        assertThat(defaults.replicationOptions(17))
+                .doesNotContain("tcp_user_timeout")
+                .doesNotContain("idle_session_timeout");
     }
 
     @Test

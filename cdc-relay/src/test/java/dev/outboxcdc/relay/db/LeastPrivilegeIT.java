@@ -32,12 +32,15 @@ class LeastPrivilegeIT {
             try {
                 assertThat(db.queryStrings("SELECT rolsuper::text FROM pg_roles WHERE rolname = '" + role + "'"))
                         .containsExactly("false");
-                RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.db.user", role)
-                        .with("outbox.db.password", password).with("outbox.publication", role)
+                RelaySettings settings = RelaySettings.of(db, rabbit)
+                        .with("outbox.db.user", role)
+                        .with("outbox.db.password", password)
+                        .with("outbox.publication", role)
                         .with("outbox.heartbeat-interval", "500ms");
                 rabbit.declareEventsExchange(settings.exchange());
                 try (TestQueue queue = rabbit.bind(settings.exchange(), "#");
-                        RelayProcess relay = RelayProcess.start(settings, "least-privilege").awaitReady(Duration.ofSeconds(60))) {
+                        RelayProcess relay =
+                                RelayProcess.start(settings, "least-privilege").awaitReady(Duration.ofSeconds(60))) {
                     String eventId = OutboxRows.insertOne(db, "employee.created");
                     queue.awaitAtLeast(1, Duration.ofSeconds(30));
                     assertThat(queue.messageIds()).containsExactly(eventId);

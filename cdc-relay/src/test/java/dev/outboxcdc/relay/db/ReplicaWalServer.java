@@ -44,8 +44,18 @@ final class ReplicaWalServer implements AutoCloseable {
             run(List.of("chown", "postgres:postgres", dir.toString()), false);
         }
         server.pg("initdb", "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "postgres", "--no-sync");
-        server.pg("pg_ctl", "-D", dir.resolve("data").toString(), "-w", "-t", "60", "-l", dir.resolve("log").toString(),
-                "-o", "-p " + port + " -c wal_level=replica -c listen_addresses=127.0.0.1 -k " + dir, "start");
+        server.pg(
+                "pg_ctl",
+                "-D",
+                dir.resolve("data").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                dir.resolve("log").toString(),
+                "-o",
+                "-p " + port + " -c wal_level=replica -c listen_addresses=127.0.0.1 -k " + dir,
+                "start");
         return server;
     }
 
@@ -90,12 +100,14 @@ final class ReplicaWalServer implements AutoCloseable {
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
-                return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                return versions.map(v -> v.resolve("bin"))
+                        .filter(b -> Files.isExecutable(b.resolve("initdb")))
                         .max(Comparator.naturalOrder())
                         .orElseThrow(() -> new IllegalStateException("no initdb under /usr/lib/postgresql"));
             }
         }
-        throw new IllegalStateException("This test starts a throw-away cluster with wal_level=replica and needs the"
-                + " PostgreSQL server binaries: install postgresql or set OUTBOX_TEST_PG_BIN to the directory of initdb");
+        throw new IllegalStateException(
+                "This test starts a throw-away cluster with wal_level=replica and needs the"
+                        + " PostgreSQL server binaries: install postgresql or set OUTBOX_TEST_PG_BIN to the directory of initdb");
     }
 }

@@ -19,11 +19,17 @@ class DebeziumConfigLeaseTest {
         OutboxProperties config = new Binder(new MapConfigurationPropertySource(Map.of("outbox.lease-timeout", "20s")))
                 .bindOrCreate("outbox", OutboxProperties.class);
 
-        Properties engine = DebeziumConfig.engineProperties(config,
-                new OutboxTableInfo(new TableName("public", "outbox_events"), true), new PgConnections(config.db()), "test");
+        Properties engine = DebeziumConfig.engineProperties(
+                config,
+                new OutboxTableInfo(new TableName("public", "outbox_events"), true),
+                new PgConnections(config.db()),
+                "test");
 
-        // Debezium hands every database.* property without a meaning of its own to pgjdbc, the replication connection's too.
-        assertThat(engine.getProperty("database.options")).contains("-c wal_sender_timeout=20000ms")
-                .contains("-c tcp_keepalives_idle=6").doesNotContain("idle_session_timeout");
+        // Debezium hands every database.* property without a meaning of its own to pgjdbc, the replication connection's
+        // too.
+        assertThat(engine.getProperty("database.options"))
+                .contains("-c wal_sender_timeout=20000ms")
+                .contains("-c tcp_keepalives_idle=6")
+                .doesNotContain("idle_session_timeout");
     }
 }

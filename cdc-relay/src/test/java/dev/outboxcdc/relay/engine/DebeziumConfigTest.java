@@ -16,23 +16,29 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class DebeziumConfigTest {
 
     private static Properties engineFor(TableName table) {
-        OutboxProperties config = new Binder(new MapConfigurationPropertySource(Map.of("outbox.table", table.qualified())))
+        OutboxProperties config = new Binder(
+                        new MapConfigurationPropertySource(Map.of("outbox.table", table.qualified())))
                 .bindOrCreate("outbox", OutboxProperties.class);
-        return DebeziumConfig.engineProperties(config, new OutboxTableInfo(table, true), new PgConnections(config.db()), "test");
+        return DebeziumConfig.engineProperties(
+                config, new OutboxTableInfo(table, true), new PgConnections(config.db()), "test");
     }
 
     @Test
     void capturesOnlyTheColumnsTheEnvelopeIsMadeOf() {
         // Debezium matches the whole schema.table.column name against each pattern of the list.
-        Pattern columns = Pattern.compile(engineFor(new TableName("billing", "outbox_events")).getProperty("column.include.list"));
+        Pattern columns = Pattern.compile(
+                engineFor(new TableName("billing", "outbox_events")).getProperty("column.include.list"));
 
         assertThat(columns.matcher("billing.outbox_events.id").matches()).isTrue();
         assertThat(columns.matcher("billing.outbox_events.event_id").matches()).isTrue();
-        assertThat(columns.matcher("billing.outbox_events.aggregate_id").matches()).isTrue();
-        assertThat(columns.matcher("billing.outbox_events.created_at").matches()).isTrue();
+        assertThat(columns.matcher("billing.outbox_events.aggregate_id").matches())
+                .isTrue();
+        assertThat(columns.matcher("billing.outbox_events.created_at").matches())
+                .isTrue();
         assertThat(columns.matcher("billing.outbox_events.headers").matches()).isTrue();
         assertThat(columns.matcher("billing.outbox_events.status").matches()).isFalse();
-        assertThat(columns.matcher("billing.outbox_events.updated_at").matches()).isFalse();
+        assertThat(columns.matcher("billing.outbox_events.updated_at").matches())
+                .isFalse();
         assertThat(columns.matcher("billing.outbox_eventsXid").matches()).isFalse();
         assertThat(columns.matcher("public.outbox_events.id").matches()).isFalse();
     }
@@ -40,6 +46,7 @@ class DebeziumConfigTest {
     @Test
     void leavesDebeziumsPerEventLatencyStatisticsOff() {
         // They queue a measurement per event and log a warning per event once their queue is full.
-        assertThat(engineFor(new TableName("public", "outbox_events")).getProperty("statistics.metrics.enabled")).isEqualTo("false");
+        assertThat(engineFor(new TableName("public", "outbox_events")).getProperty("statistics.metrics.enabled"))
+                .isEqualTo("false");
     }
 }

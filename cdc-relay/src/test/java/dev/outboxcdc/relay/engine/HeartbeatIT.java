@@ -28,12 +28,16 @@ class HeartbeatIT {
                 db.execute("INSERT INTO business (note) SELECT repeat('x', 200) FROM generate_series(1, 20000)");
                 long walAfterWrites = db.queryLong("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
 
-                Awaitility.await("slot confirmed past the busy table's WAL").atMost(Duration.ofSeconds(30))
+                Awaitility.await("slot confirmed past the busy table's WAL")
+                        .atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> db.queryLong("SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots"
-                                + " WHERE slot_name = '" + settings.slot() + "'") >= walAfterWrites);
+                                        + " WHERE slot_name = '" + settings.slot() + "'")
+                                >= walAfterWrites);
 
-                assertThat(queue.deliveries()).as("heartbeats are never published").isEmpty();
+                assertThat(queue.deliveries())
+                        .as("heartbeats are never published")
+                        .isEmpty();
             } finally {
                 rabbit.deleteExchange(settings.exchange());
             }

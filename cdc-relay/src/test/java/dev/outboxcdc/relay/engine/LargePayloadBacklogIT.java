@@ -35,10 +35,12 @@ class LargePayloadBacklogIT {
             RelaySettings settings = RelaySettings.of(db, rabbit);
             rabbit.declareEventsExchange(settings.exchange());
             // A copy of every dead letter, without competing with other consumers of the shared queue.
-            rabbit.withChannel(channel -> channel.exchangeDeclare("outbox.dead-letter", BuiltinExchangeType.FANOUT, true));
+            rabbit.withChannel(
+                    channel -> channel.exchangeDeclare("outbox.dead-letter", BuiltinExchangeType.FANOUT, true));
             try (TestQueue queue = rabbit.bind(settings.exchange(), "#");
                     TestQueue deadLetters = rabbit.bind("outbox.dead-letter", "")) {
-                try (RelayProcess relay = RelayProcess.startAsShipped(settings, "backlog-first").awaitReady(Duration.ofSeconds(90))) {
+                try (RelayProcess relay =
+                        RelayProcess.startAsShipped(settings, "backlog-first").awaitReady(Duration.ofSeconds(90))) {
                     OutboxRows.insertOne(db, "test.first");
                     queue.awaitAtLeast(1, Duration.ofSeconds(30));
                     assertThat(relay.terminate(Duration.ofSeconds(60))).isZero();
@@ -50,20 +52,43 @@ class LargePayloadBacklogIT {
                 String marker = OutboxRows.insertOne(db, "test.marker");
 
                 try (RelayProcess relay = RelayProcess.startAsShipped(settings, "backlog-drain")) {
-                    Awaitility.await("the backlog published (log: relay-logs)").atMost(Duration.ofSeconds(180))
-                            .pollInterval(Duration.ofMillis(500)).until(() -> {
-                                assertThat(relay.isAlive()).as("relay alive:\n" + relay.log()).isTrue();
+                    Awaitility.await("the backlog published (log: relay-logs)")
+                            .atMost(Duration.ofSeconds(180))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> {
+                                assertThat(relay.isAlive())
+                                        .as("relay alive:\n" + relay.log())
+                                        .isTrue();
                                 return queue.deliveries().size() >= 1 + 60 + 4 + 1;
                             });
-                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> overLimit(deadLetters.deliveries()).size() == 1);
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> overLimit(deadLetters.deliveries()).size() == 1);
 
                     List<Delivery> delivered = queue.deliveries();
-                    assertThat(delivered).extracting(d -> d.getEnvelope().getRoutingKey()).filteredOn("test.one_mb"::equals).hasSize(60);
-                    assertThat(delivered).extracting(d -> d.getEnvelope().getRoutingKey()).filteredOn("test.near_limit"::equals).hasSize(4);
-                    assertThat(delivered).filteredOn(d -> d.getEnvelope().getRoutingKey().equals("test.near_limit"))
-                            .allSatisfy(d -> assertThat(d.getBody().length).isBetween(MAX_ENVELOPE - 2048, MAX_ENVELOPE));
-                    assertThat(delivered.get(delivered.size() - 1).getProperties().getMessageId()).isEqualTo(marker);
-                    assertThat(overLimit(deadLetters.deliveries()).get(0).getProperties().getHeaders().get("x-outbox-error").toString())
+                    assertThat(delivered)
+                            .extracting(d -> d.getEnvelope().getRoutingKey())
+                            .filteredOn("test.one_mb"::equals)
+                            .hasSize(60);
+                    assertThat(delivered)
+                            .extracting(d -> d.getEnvelope().getRoutingKey())
+                            .filteredOn("test.near_limit"::equals)
+                            .hasSize(4);
+                    assertThat(delivered)
+                            .filteredOn(d -> d.getEnvelope().getRoutingKey().equals("test.near_limit"))
+                            .allSatisfy(
+                                    d -> assertThat(d.getBody().length).isBetween(MAX_ENVELOPE - 2048, MAX_ENVELOPE));
+                    assertThat(delivered
+                                    .get(delivered.size() - 1)
+                                    .getProperties()
+                                    .getMessageId())
+                            .isEqualTo(marker);
+                    assertThat(overLimit(deadLetters.deliveries())
+                                    .get(0)
+                                    .getProperties()
+                                    .getHeaders()
+                                    .get("x-outbox-error")
+                                    .toString())
                             .contains("outbox.max-envelope-size");
                     assertThat(relay.log()).doesNotContain("OutOfMemoryError").doesNotContain("-> RECONNECTING");
                 }
@@ -76,11 +101,15 @@ class LargePayloadBacklogIT {
     private static void insert(TestDatabase db, String type, int rows, int envelopeBytes) {
         // The envelope adds ~130 bytes of keys, id, type and timestamp to the payload {"p": "x…"}.
         int filler = envelopeBytes - 130 - type.length() - 9;
-        db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload) SELECT gen_random_uuid(), gen_random_uuid(), '"
-                + type + "', jsonb_build_object('p', repeat('x', " + filler + ")) FROM generate_series(1, " + rows + ")");
+        db.execute(
+                "INSERT INTO outbox_events (id, event_id, event_type, payload) SELECT gen_random_uuid(), gen_random_uuid(), '"
+                        + type + "', jsonb_build_object('p', repeat('x', " + filler + ")) FROM generate_series(1, "
+                        + rows + ")");
     }
 
     private static List<Delivery> overLimit(List<Delivery> deadLetters) {
-        return deadLetters.stream().filter(d -> "test.over_limit".equals(d.getProperties().getType())).toList();
+        return deadLetters.stream()
+                .filter(d -> "test.over_limit".equals(d.getProperties().getType()))
+                .toList();
     }
 }

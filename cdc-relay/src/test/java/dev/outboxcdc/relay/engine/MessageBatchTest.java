@@ -18,10 +18,14 @@ class MessageBatchTest {
     private final List<List<Integer>> published = new ArrayList<>();
 
     private MessageBatch batch(int maxCount, long maxBytes) {
-        return new MessageBatch(messages -> {
-            published.add(messages.stream().map(m -> m.body().length).toList());
-            return List.copyOf(messages);
-        }, metrics, maxCount, maxBytes);
+        return new MessageBatch(
+                messages -> {
+                    published.add(messages.stream().map(m -> m.body().length).toList());
+                    return List.copyOf(messages);
+                },
+                metrics,
+                maxCount,
+                maxBytes);
     }
 
     @Test
@@ -53,8 +57,10 @@ class MessageBatchTest {
         batch.add(message(10));
         batch.flush();
 
-        assertThat(registry.get("outbox.relay.events.published").counter().count()).isEqualTo(1.0);
-        assertThat(registry.get("outbox.relay.events.dead.lettered").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("outbox.relay.events.published").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("outbox.relay.events.dead.lettered").counter().count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -65,12 +71,26 @@ class MessageBatchTest {
     }
 
     private static OutboxMessage message(int bodyBytes) {
-        return new OutboxMessage("outbox.events", "test.event", new AMQP.BasicProperties(), new byte[bodyBytes],
-                "00000000-0000-0000-0000-000000000001", null, System.currentTimeMillis(), null);
+        return new OutboxMessage(
+                "outbox.events",
+                "test.event",
+                new AMQP.BasicProperties(),
+                new byte[bodyBytes],
+                "00000000-0000-0000-0000-000000000001",
+                null,
+                System.currentTimeMillis(),
+                null);
     }
 
     private static OutboxMessage deadLetter() {
-        return new OutboxMessage("outbox.dead-letter", "", new AMQP.BasicProperties(), new byte[1],
-                "00000000-0000-0000-0000-000000000002", "RabbitMQ client refused the message", System.currentTimeMillis(), null);
+        return new OutboxMessage(
+                "outbox.dead-letter",
+                "",
+                new AMQP.BasicProperties(),
+                new byte[1],
+                "00000000-0000-0000-0000-000000000002",
+                "RabbitMQ client refused the message",
+                System.currentTimeMillis(),
+                null);
     }
 }

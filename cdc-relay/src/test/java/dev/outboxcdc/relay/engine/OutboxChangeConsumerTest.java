@@ -35,7 +35,8 @@ class OutboxChangeConsumerTest {
         OutboxChangeConsumer consumer = consumer(null, offsets);
 
         assertThatThrownBy(() -> consumer.handleBatch(List.of(), recording(calls)))
-                .isInstanceOf(OffsetsNotStoredException.class).hasMessageContaining("connection refused");
+                .isInstanceOf(OffsetsNotStoredException.class)
+                .hasMessageContaining("connection refused");
         assertThat(calls).as("nothing marked processed").isEmpty();
         offsets.close();
     }
@@ -48,8 +49,12 @@ class OutboxChangeConsumerTest {
         ConfirmingPublisher idle = new ConfirmingPublisher(
                 new BrokerConnector(new ConnectionFactory(), List.of(), "amqp://localhost"),
                 new TopologySettings("outbox.events", 10, QueueType.CLASSIC),
-                new ConfirmSettings(Duration.ofSeconds(1), 0), new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), new StopSignal(), new RelayStatus(),
-                metrics, (row, reason) -> null);
+                new ConfirmSettings(Duration.ofSeconds(1), 0),
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)),
+                new StopSignal(),
+                new RelayStatus(),
+                metrics,
+                (row, reason) -> null);
         OutboxChangeConsumer consumer = consumer(idle, offsets);
         DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> failingCommit = new Recording(calls) {
             @Override
@@ -59,15 +64,23 @@ class OutboxChangeConsumerTest {
             }
         };
 
-        assertThatThrownBy(() -> consumer.handleBatch(List.of(), failingCommit)).isInstanceOf(OffsetsNotStoredException.class);
+        assertThatThrownBy(() -> consumer.handleBatch(List.of(), failingCommit))
+                .isInstanceOf(OffsetsNotStoredException.class);
         assertThat(calls).containsExactly("batch finished");
         offsets.close();
     }
 
     private static OutboxChangeConsumer consumer(ConfirmingPublisher publisher, OffsetWriteStatus offsets) {
-        return new OutboxChangeConsumer("outbox.public.outbox_events", new MessageFactory("outbox.events", 1024 * 1024),
-                publisher, new RelayMetrics(new SimpleMeterRegistry(), new RelayStatus()), 10, 1024 * 1024, new StopSignal(),
-                offsets, reason -> { });
+        return new OutboxChangeConsumer(
+                "outbox.public.outbox_events",
+                new MessageFactory("outbox.events", 1024 * 1024),
+                publisher,
+                new RelayMetrics(new SimpleMeterRegistry(), new RelayStatus()),
+                10,
+                1024 * 1024,
+                new StopSignal(),
+                offsets,
+                reason -> {});
     }
 
     private static DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> recording(List<String> calls) {

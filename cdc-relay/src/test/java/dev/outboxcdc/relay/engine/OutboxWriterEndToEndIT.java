@@ -30,25 +30,32 @@ class OutboxWriterEndToEndIT {
             RelaySettings settings = RelaySettings.of(db, rabbit);
             rabbit.declareEventsExchange(settings.exchange());
             OutboxWriter writer = OutboxWriter.builder().build();
-            OutboxWriter deleting = OutboxWriter.builder().deleteAfterInsert(true).build();
+            OutboxWriter deleting =
+                    OutboxWriter.builder().deleteAfterInsert(true).build();
             try (TestQueue queue = rabbit.bind(settings.exchange(), "employee.*");
                     InProcessRelay relay = InProcessRelay.startReady(settings);
                     Connection connection = db.connect()) {
                 connection.setAutoCommit(false);
-                UUID rolledBack = writer.write(connection, OutboxEvent.of("employee.created", Map.of("name", "Rolled Back")));
+                UUID rolledBack =
+                        writer.write(connection, OutboxEvent.of("employee.created", Map.of("name", "Rolled Back")));
                 connection.rollback();
-                UUID committed = writer.write(connection, OutboxEvent.of("employee.created", Map.of("name", "Ada"))
-                        .withAggregate("Employee", "e-1"));
+                UUID committed = writer.write(
+                        connection,
+                        OutboxEvent.of("employee.created", Map.of("name", "Ada"))
+                                .withAggregate("Employee", "e-1"));
                 connection.commit();
-                UUID deletedAtOnce = deleting.write(connection, OutboxEvent.of("employee.updated", Map.of("name", "Ada L.")));
+                UUID deletedAtOnce =
+                        deleting.write(connection, OutboxEvent.of("employee.updated", Map.of("name", "Ada L.")));
                 connection.commit();
 
                 queue.awaitAtLeast(2, Duration.ofSeconds(30));
-                assertThat(queue.messageIds()).containsExactly(committed.toString(), deletedAtOnce.toString())
+                assertThat(queue.messageIds())
+                        .containsExactly(committed.toString(), deletedAtOnce.toString())
                         .doesNotContain(rolledBack.toString());
                 Envelope first = EnvelopeCodec.read(queue.deliveries().get(0).getBody());
                 assertThat(first.data()).isEqualTo(new ObjectMapper().readTree("{\"name\": \"Ada\"}"));
-                assertThat(queue.deliveries().get(0).getProperties().getHeaders()).containsKeys("aggregate_type", "aggregate_id");
+                assertThat(queue.deliveries().get(0).getProperties().getHeaders())
+                        .containsKeys("aggregate_type", "aggregate_id");
                 assertThat(db.queryLong("SELECT count(*) FROM outbox_events")).isEqualTo(1);
             } finally {
                 rabbit.deleteExchange(settings.exchange());

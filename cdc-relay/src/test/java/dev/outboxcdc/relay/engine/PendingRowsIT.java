@@ -21,11 +21,12 @@ class PendingRowsIT {
         RabbitEndpoint rabbit = TestServices.rabbitmq();
         try (TestDatabase db = TestServices.postgres().createDatabase()) {
             db.createOutboxTable();
-            db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload, status, created_at) VALUES"
-                    + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', 'old.published', '{}', 'PUBLISHED', now() - interval '3 min'),"
-                    + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000002', 'old.pending', '{\"n\": 2}', 'PENDING', now() - interval '2 min'),"
-                    + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000003', 'old.published', '{}', 'PUBLISHED', now() - interval '90 s'),"
-                    + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000004', 'old.pending', '{\"n\": 4}', 'PENDING', now() - interval '1 min')");
+            db.execute(
+                    "INSERT INTO outbox_events (id, event_id, event_type, payload, status, created_at) VALUES"
+                            + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', 'old.published', '{}', 'PUBLISHED', now() - interval '3 min'),"
+                            + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000002', 'old.pending', '{\"n\": 2}', 'PENDING', now() - interval '2 min'),"
+                            + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000003', 'old.published', '{}', 'PUBLISHED', now() - interval '90 s'),"
+                            + " (gen_random_uuid(), '00000000-0000-0000-0000-000000000004', 'old.pending', '{\"n\": 4}', 'PENDING', now() - interval '1 min')");
             RelaySettings settings = RelaySettings.of(db, rabbit);
             rabbit.declareEventsExchange(settings.exchange());
             try (TestQueue queue = rabbit.bind(settings.exchange(), "#")) {
@@ -40,9 +41,14 @@ class PendingRowsIT {
                     String marker = OutboxRows.insertOne(db, "new.marker");
                     queue.awaitAtLeast(5, Duration.ofSeconds(30));
 
-                    assertThat(queue.messageIds()).as("pending rows once, in created order, then the stream; no replay on restart")
-                            .containsExactly("00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000004",
-                                    firstNew, secondNew, marker);
+                    assertThat(queue.messageIds())
+                            .as("pending rows once, in created order, then the stream; no replay on restart")
+                            .containsExactly(
+                                    "00000000-0000-0000-0000-000000000002",
+                                    "00000000-0000-0000-0000-000000000004",
+                                    firstNew,
+                                    secondNew,
+                                    marker);
                 }
                 List<String> statuses = db.queryStrings("SELECT DISTINCT status FROM outbox_events ORDER BY 1");
                 assertThat(statuses).as("the relay does not write status back").containsExactly("PENDING", "PUBLISHED");

@@ -6,8 +6,7 @@ import dev.outboxcdc.relay.config.OutboxProperties;
 /** Lets tests of other packages build the relay's broker connection factory. */
 public final class RelayConfigurationAccess {
 
-    private RelayConfigurationAccess() {
-    }
+    private RelayConfigurationAccess() {}
 
     /** {@link RelayConfiguration#connectionFactory}. */
     public static ConnectionFactory connectionFactory(OutboxProperties.Rabbitmq rabbitmq) {

@@ -32,19 +32,24 @@ class RelayCrashIT {
     @Test
     void loseNothingWhenKilledWithSigkillMidStream() throws Exception {
         Result result = streamWithStop(true);
-        System.out.printf("RelayCrashIT SIGKILL: committed=%d received=%d duplicates=%d%n",
+        System.out.printf(
+                "RelayCrashIT SIGKILL: committed=%d received=%d duplicates=%d%n",
                 result.committed().size(), result.received().size(), result.duplicates());
-        assertThat(new HashSet<>(result.received())).as("every committed event arrived at least once")
+        assertThat(new HashSet<>(result.received()))
+                .as("every committed event arrived at least once")
                 .containsAll(result.committed());
     }
 
     @Test
     void gracefulStopExitsZeroAndRepublishesNothingBeyondTheInFlightBatch() throws Exception {
         Result result = streamWithStop(false);
-        System.out.printf("RelayCrashIT SIGTERM: committed=%d received=%d duplicates=%d%n",
+        System.out.printf(
+                "RelayCrashIT SIGTERM: committed=%d received=%d duplicates=%d%n",
                 result.committed().size(), result.received().size(), result.duplicates());
         assertThat(new HashSet<>(result.received())).containsAll(result.committed());
-        assertThat(result.duplicates()).as("at most the batch in flight is published twice").isLessThanOrEqualTo(2048);
+        assertThat(result.duplicates())
+                .as("at most the batch in flight is published twice")
+                .isLessThanOrEqualTo(2048);
     }
 
     private Result streamWithStop(boolean kill) throws Exception {
@@ -63,19 +68,25 @@ class RelayCrashIT {
                     done.add(writers.submit(() -> {
                         try (Connection connection = db.connect()) {
                             for (int t = 0; t < EVENTS / WRITERS / ROWS_PER_TRANSACTION; t++) {
-                                committed.addAll(OutboxRows.insertTransaction(connection, "test.stream",
-                                        ROWS_PER_TRANSACTION, "{\"amount\": 12.50, \"note\": \"stream\"}"));
+                                committed.addAll(OutboxRows.insertTransaction(
+                                        connection,
+                                        "test.stream",
+                                        ROWS_PER_TRANSACTION,
+                                        "{\"amount\": 12.50, \"note\": \"stream\"}"));
                             }
                         }
                         return null;
                     }));
                 }
-                Awaitility.await("a part of the stream published").atMost(Duration.ofSeconds(60))
+                Awaitility.await("a part of the stream published")
+                        .atMost(Duration.ofSeconds(60))
                         .until(() -> queue.deliveries().size() >= EVENTS / 4);
                 if (kill) {
                     first.kill();
                 } else {
-                    assertThat(first.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
+                    assertThat(first.terminate(Duration.ofSeconds(60)))
+                            .as("exit code after SIGTERM")
+                            .isZero();
                     assertThat(first.log()).contains("-> STOPPING").contains("-> STOPPED");
                 }
                 try (RelayProcess second = RelayProcess.start(settings, kill ? "crash-second" : "graceful-second")) {
@@ -84,7 +95,8 @@ class RelayCrashIT {
                         future.get();
                     }
                     Set<String> expected = new HashSet<>(committed);
-                    Awaitility.await("every committed event received").atMost(Duration.ofSeconds(120))
+                    Awaitility.await("every committed event received")
+                            .atMost(Duration.ofSeconds(120))
                             .pollInterval(Duration.ofMillis(200))
                             .until(() -> new HashSet<>(queue.messageIds()).containsAll(expected));
                     second.terminate(Duration.ofSeconds(60));

@@ -30,6 +30,7 @@ class RelayEnvelopeIT {
     private static final String CREATED_AT = "2025-12-05T01:02:03.456789Z";
     /** The same instant written with another offset: the envelope must still carry it in UTC. */
     private static final String CREATED_AT_IN_BERLIN = "2025-12-05 02:02:03.456789+01";
+
     private static final String PAYLOAD = "{\"name\": \"Ada\", \"salary\": 12.50, \"big\": 12345678901234567890.123,"
             + " \"tags\": [\"a\", \"b\"], \"nested\": {\"ok\": true, \"none\": null}}";
 
@@ -40,7 +41,8 @@ class RelayEnvelopeIT {
         boolean optionalColumns = payloadType.equals("jsonb");
         try (TestDatabase db = TestServices.postgres().createDatabase()) {
             db.execute("CREATE TABLE outbox_events (id uuid PRIMARY KEY, event_id uuid NOT NULL UNIQUE,"
-                    + " event_type text NOT NULL, payload " + payloadType + " NOT NULL, status text NOT NULL DEFAULT 'PENDING',"
+                    + " event_type text NOT NULL, payload " + payloadType
+                    + " NOT NULL, status text NOT NULL DEFAULT 'PENDING',"
                     + " created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()"
                     + (optionalColumns ? ", aggregate_type text, aggregate_id text, headers jsonb" : "") + ")");
             RelaySettings settings = RelaySettings.of(db, rabbit);
@@ -51,32 +53,44 @@ class RelayEnvelopeIT {
                 UUID withExtras = UUID.randomUUID();
                 insert(db, plain, "employee.created", PAYLOAD, null);
                 if (optionalColumns) {
-                    insert(db, withExtras, "employee.updated", "[1, 2.0, \"three\"]",
+                    insert(
+                            db,
+                            withExtras,
+                            "employee.updated",
+                            "[1, 2.0, \"three\"]",
                             "'Employee', 'emp-42', '{\"traceparent\": \"00-abc-def-01\", \"retries\": 3}'");
                 }
-                db.execute("UPDATE outbox_events SET status = 'PUBLISHED', payload = '{\"changed\": 1}'",
+                db.execute(
+                        "UPDATE outbox_events SET status = 'PUBLISHED', payload = '{\"changed\": 1}'",
                         "DELETE FROM outbox_events WHERE event_id = '" + plain + "'");
                 UUID marker = UUID.randomUUID();
                 insert(db, marker, "test.marker", "{}", null);
 
                 int expected = optionalColumns ? 3 : 2;
                 List<Delivery> deliveries = queue.awaitAtLeast(expected, Duration.ofSeconds(30));
-                assertThat(deliveries).extracting(d -> d.getProperties().getMessageId())
+                assertThat(deliveries)
+                        .extracting(d -> d.getProperties().getMessageId())
                         .as("inserts only, in commit order; the UPDATE and DELETE publish nothing")
-                        .containsExactlyElementsOf(optionalColumns
-                                ? List.of(plain.toString(), withExtras.toString(), marker.toString())
-                                : List.of(plain.toString(), marker.toString()));
+                        .containsExactlyElementsOf(
+                                optionalColumns
+                                        ? List.of(plain.toString(), withExtras.toString(), marker.toString())
+                                        : List.of(plain.toString(), marker.toString()));
 
                 Delivery first = deliveries.get(0);
                 JsonNode body = MAPPER.readTree(first.getBody());
                 assertThat(fieldNames(body)).containsExactly("eventId", "eventType", "timestamp", "data");
                 assertThat(body.get("eventId").textValue()).isEqualTo(plain.toString());
                 assertThat(body.get("eventType").textValue()).isEqualTo("employee.created");
-                assertThat(body.get("data").isObject()).as("data is a JSON object, not a string holding JSON").isTrue();
+                assertThat(body.get("data").isObject())
+                        .as("data is a JSON object, not a string holding JSON")
+                        .isTrue();
                 assertThat(body.get("data")).isEqualTo(MAPPER.readTree(PAYLOAD));
                 assertThat(new String(first.getBody(), StandardCharsets.UTF_8))
-                        .as("numbers keep their exact text").contains("12.50").contains("12345678901234567890.123");
-                assertThat(body.get("timestamp").textValue()).as("created_at in UTC, microseconds kept")
+                        .as("numbers keep their exact text")
+                        .contains("12.50")
+                        .contains("12345678901234567890.123");
+                assertThat(body.get("timestamp").textValue())
+                        .as("created_at in UTC, microseconds kept")
                         .isEqualTo("2025-12-05T01:02:03.456789Z");
                 Instant createdAt = Instant.parse(CREATED_AT);
 
@@ -85,19 +99,22 @@ class RelayEnvelopeIT {
                 assertThat(first.getProperties().getType()).isEqualTo("employee.created");
                 assertThat(first.getProperties().getContentType()).isEqualTo("application/json");
                 assertThat(first.getProperties().getDeliveryMode()).isEqualTo(2);
-                assertThat(first.getProperties().getTimestamp()).isEqualTo(Date.from(createdAt.truncatedTo(
-                        java.time.temporal.ChronoUnit.SECONDS)));
+                assertThat(first.getProperties().getTimestamp())
+                        .isEqualTo(Date.from(createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
                 assertThat(first.getProperties().getHeaders()).isNull();
 
                 if (optionalColumns) {
                     Delivery second = deliveries.get(1);
-                    assertThat(MAPPER.readTree(second.getBody()).get("data")).isEqualTo(MAPPER.readTree("[1, 2.0, \"three\"]"));
+                    assertThat(MAPPER.readTree(second.getBody()).get("data"))
+                            .isEqualTo(MAPPER.readTree("[1, 2.0, \"three\"]"));
                     Map<String, Object> headers = second.getProperties().getHeaders();
                     assertThat(headers).containsOnlyKeys("aggregate_type", "aggregate_id", "traceparent", "retries");
                     assertThat(headers.get("aggregate_type")).hasToString("Employee");
                     assertThat(headers.get("aggregate_id")).hasToString("emp-42");
                     assertThat(headers.get("traceparent")).hasToString("00-abc-def-01");
-                    assertThat(headers.get("retries")).as("a number becomes its JSON text").hasToString("3");
+                    assertThat(headers.get("retries"))
+                            .as("a number becomes its JSON text")
+                            .hasToString("3");
                 }
             } finally {
                 rabbit.deleteExchange(settings.exchange());

@@ -96,12 +96,14 @@ class RelayOrderingIT {
                 future.get();
             }
             queue.awaitAtLeast(total, Duration.ofSeconds(60));
-            List<String> commitOrder = db.queryStrings("SELECT substring(data from 'event_id\\[uuid\\]:''([0-9a-f-]+)''')"
-                    + " FROM pg_logical_slot_peek_changes('" + witness + "', NULL, NULL)"
-                    + " WHERE data LIKE 'table public.outbox_events: INSERT:%'");
+            List<String> commitOrder =
+                    db.queryStrings("SELECT substring(data from 'event_id\\[uuid\\]:''([0-9a-f-]+)''')"
+                            + " FROM pg_logical_slot_peek_changes('" + witness + "', NULL, NULL)"
+                            + " WHERE data LIKE 'table public.outbox_events: INSERT:%'");
 
             assertThat(commitOrder).hasSize(total);
-            assertThat(queue.messageIds()).as("published in commit order, transactions in insert order")
+            assertThat(queue.messageIds())
+                    .as("published in commit order, transactions in insert order")
                     .containsExactlyElementsOf(commitOrder);
         } finally {
             pool.shutdownNow();

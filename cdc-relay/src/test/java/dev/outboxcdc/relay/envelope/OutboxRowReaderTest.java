@@ -26,7 +26,8 @@ class OutboxRowReaderTest {
         "+294276-12-31T23:59:59.999999Z, +294276-12-31T23:59:59.999999Z",
     })
     void readsTimestamptzAsAnIsoInstant(String delivered, String expected) {
-        OutboxRow row = read(io.debezium.time.ZonedTimestamp.builder().optional().build(), delivered);
+        OutboxRow row =
+                read(io.debezium.time.ZonedTimestamp.builder().optional().build(), delivered);
 
         assertThat(row.conversionProblem()).isNull();
         assertThat(row.createdAt()).isEqualTo(expected);
@@ -35,9 +36,11 @@ class OutboxRowReaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"infinity", "-infinity"})
     void keepsAnInfiniteTimestamptzAsTextWithTheReason(String infinity) {
-        OutboxRow row = read(io.debezium.time.ZonedTimestamp.builder().optional().build(), infinity);
+        OutboxRow row =
+                read(io.debezium.time.ZonedTimestamp.builder().optional().build(), infinity);
 
-        assertThat(row.conversionProblem()).isEqualTo("created_at '" + infinity + "' cannot be represented as an ISO-8601 instant");
+        assertThat(row.conversionProblem())
+                .isEqualTo("created_at '" + infinity + "' cannot be represented as an ISO-8601 instant");
         assertThat(row.createdAt()).isEqualTo(infinity);
     }
 
@@ -49,7 +52,8 @@ class OutboxRowReaderTest {
         "253402300800000000, +10000-01-01T00:00:00.000000Z",
     })
     void readsTimestampWithoutTimeZoneAsUtc(long micros, String expected) {
-        OutboxRow row = read(io.debezium.time.MicroTimestamp.builder().optional().build(), micros);
+        OutboxRow row =
+                read(io.debezium.time.MicroTimestamp.builder().optional().build(), micros);
 
         assertThat(row.conversionProblem()).isNull();
         assertThat(row.createdAt()).isEqualTo(expected);
@@ -63,10 +67,12 @@ class OutboxRowReaderTest {
                 + " and cannot be represented as an ISO-8601 instant'",
     })
     void deadLettersInfiniteAndOverflowedTimestampsWithoutTimeZone(long micros, String reason) {
-        OutboxRow row = read(io.debezium.time.MicroTimestamp.builder().optional().build(), micros);
+        OutboxRow row =
+                read(io.debezium.time.MicroTimestamp.builder().optional().build(), micros);
 
         assertThat(row.conversionProblem()).isEqualTo(reason);
-        assertThat(new MessageFactory("x", 1 << 20).toMessage(row).deadLetterReason()).isEqualTo(reason);
+        assertThat(new MessageFactory("x", 1 << 20).toMessage(row).deadLetterReason())
+                .isEqualTo(reason);
     }
 
     @ParameterizedTest(name = "{0} ms")
@@ -77,8 +83,10 @@ class OutboxRowReaderTest {
     void readsInfiniteMillisecondTimestamps(long millis, String infinity) {
         OutboxRow row = read(io.debezium.time.Timestamp.builder().optional().build(), millis);
 
-        assertThat(row.conversionProblem()).isEqualTo("created_at '" + infinity + "' cannot be represented as an ISO-8601 instant");
-        assertThat(read(io.debezium.time.Timestamp.builder().optional().build(), 1764896523456L).createdAt())
+        assertThat(row.conversionProblem())
+                .isEqualTo("created_at '" + infinity + "' cannot be represented as an ISO-8601 instant");
+        assertThat(read(io.debezium.time.Timestamp.builder().optional().build(), 1764896523456L)
+                        .createdAt())
                 .isEqualTo("2025-12-05T01:02:03.456000Z");
     }
 
@@ -100,15 +108,17 @@ class OutboxRowReaderTest {
     }
 
     @ParameterizedTest(name = "text {0}")
-    @CsvSource(delimiter = '|', value = {
-        "2025-12-05T01:02:03.456789Z|2025-12-05T01:02:03.456789Z|",
-        "2025-12-05T01:02:03Z|2025-12-05T01:02:03.000000Z|",
-        "2025-12-05T03:02:03.5+02:00|2025-12-05T01:02:03.500000Z|",
-        "Infinity|Infinity|created_at 'Infinity' cannot be represented as an ISO-8601 instant",
-        "yesterday|yesterday|created_at 'yesterday' is not an ISO-8601 instant",
-        "+999999999-12-31T23:59:59Z|+999999999-12-31T23:59:59Z|created_at '+999999999-12-31T23:59:59Z' is outside the range"
-                + " of an AMQP timestamp (epoch milliseconds in 64 bits)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "2025-12-05T01:02:03.456789Z|2025-12-05T01:02:03.456789Z|",
+                "2025-12-05T01:02:03Z|2025-12-05T01:02:03.000000Z|",
+                "2025-12-05T03:02:03.5+02:00|2025-12-05T01:02:03.500000Z|",
+                "Infinity|Infinity|created_at 'Infinity' cannot be represented as an ISO-8601 instant",
+                "yesterday|yesterday|created_at 'yesterday' is not an ISO-8601 instant",
+                "+999999999-12-31T23:59:59Z|+999999999-12-31T23:59:59Z|created_at '+999999999-12-31T23:59:59Z' is outside the range"
+                        + " of an AMQP timestamp (epoch milliseconds in 64 bits)",
+            })
     void readsATextCreatedAtHoldingAnIsoInstant(String text, String createdAt, String reason) {
         OutboxRow row = read(Schema.OPTIONAL_STRING_SCHEMA, text);
 
@@ -131,7 +141,9 @@ class OutboxRowReaderTest {
 
         assertThat(row.conversionProblem()).isNull();
         assertThat(row.payload()).isEqualTo("{\"name\": \"Zoë\"}");
-        assertThat(row.payloadIsJson()).as("bytea guarantees nothing about JSON").isFalse();
+        assertThat(row.payloadIsJson())
+                .as("bytea guarantees nothing about JSON")
+                .isFalse();
         OutboxMessage message = new MessageFactory("x", 1 << 20).toMessage(row);
         assertThat(message.isDeadLetter()).isFalse();
         assertThat(new String(message.body(), StandardCharsets.UTF_8)).endsWith("\"data\":{\"name\": \"Zoë\"}}");
@@ -139,9 +151,11 @@ class OutboxRowReaderTest {
 
     @Test
     void deadLettersAByteaPayloadThatIsNotUtf8WithItsHexText() {
-        OutboxRow row = readPayload(Schema.OPTIONAL_BYTES_SCHEMA, ByteBuffer.wrap(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}));
+        OutboxRow row = readPayload(
+                Schema.OPTIONAL_BYTES_SCHEMA, ByteBuffer.wrap(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}));
 
-        assertThat(row.conversionProblem()).isEqualTo("payload bytea is not valid UTF-8 (invalid byte 0xc3 at offset 2)");
+        assertThat(row.conversionProblem())
+                .isEqualTo("payload bytea is not valid UTF-8 (invalid byte 0xc3 at offset 2)");
         assertThat(row.payload()).isEqualTo("\\x7b22c3227d");
         OutboxMessage message = new MessageFactory("x", 1 << 20).toMessage(row);
         assertThat(message.deadLetterReason()).isEqualTo(row.conversionProblem());
@@ -153,20 +167,25 @@ class OutboxRowReaderTest {
         java.util.Arrays.fill(latin1, (byte) 0xE9);
         OutboxRow row = readPayload(Schema.OPTIONAL_BYTES_SCHEMA, ByteBuffer.wrap(latin1));
 
-        assertThat(row.payload().length()).isBetween(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 1,
-                MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 4);
+        assertThat(row.payload().length())
+                .isBetween(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 1, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 4);
         com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(new MessageFactory("x", 1 << 20).toMessage(row).body());
-        assertThat(body.get("payload").textValue()).startsWith("\\xe9e9").hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
+        assertThat(body.get("payload").textValue())
+                .startsWith("\\xe9e9")
+                .hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
         assertThat(body.get("payload_truncated").booleanValue()).isTrue();
     }
 
     @Test
     void readsAByteaPayloadFromAnOffsetInItsBuffer() {
-        ByteBuffer buffer = ByteBuffer.wrap("xx[1]yy".getBytes(StandardCharsets.UTF_8), 2, 3).slice();
+        ByteBuffer buffer = ByteBuffer.wrap("xx[1]yy".getBytes(StandardCharsets.UTF_8), 2, 3)
+                .slice();
 
         assertThat(readPayload(Schema.OPTIONAL_BYTES_SCHEMA, buffer).payload()).isEqualTo("[1]");
-        assertThat(readPayload(Schema.OPTIONAL_BYTES_SCHEMA, "[2]".getBytes(StandardCharsets.UTF_8)).payload()).isEqualTo("[2]");
+        assertThat(readPayload(Schema.OPTIONAL_BYTES_SCHEMA, "[2]".getBytes(StandardCharsets.UTF_8))
+                        .payload())
+                .isEqualTo("[2]");
     }
 
     @Test
@@ -184,37 +203,53 @@ class OutboxRowReaderTest {
         OutboxRow row = OutboxRowReader.read(new SourceRecord(null, null, "t", null, null, null, "not a struct"));
 
         assertThat(row.conversionProblem()).startsWith("the change record cannot be read");
-        assertThat(new MessageFactory("x", 1 << 20).toMessage(row).isDeadLetter()).isTrue();
+        assertThat(new MessageFactory("x", 1 << 20).toMessage(row).isDeadLetter())
+                .isTrue();
     }
 
     /** A change record of a row with {@code created_at} of {@code schema} holding {@code createdAt}. */
     static OutboxRow read(Schema createdAtSchema, Object createdAt) {
-        return OutboxRowReader.read(record(createdAtSchema, createdAt, io.debezium.data.Json.builder().optional().build(), "{}"));
+        return OutboxRowReader.read(record(
+                createdAtSchema,
+                createdAt,
+                io.debezium.data.Json.builder().optional().build(),
+                "{}"));
     }
 
     private static OutboxRow readPayload(Schema payloadSchema, Object payload) {
-        return OutboxRowReader.read(record(io.debezium.time.ZonedTimestamp.builder().optional().build(),
-                "2025-12-05T01:02:03.456789Z", payloadSchema, payload));
+        return OutboxRowReader.read(record(
+                io.debezium.time.ZonedTimestamp.builder().optional().build(),
+                "2025-12-05T01:02:03.456789Z",
+                payloadSchema,
+                payload));
     }
 
     static SourceRecord record(Schema createdAtSchema, Object createdAt, Schema payloadSchema, Object payload) {
-        Schema row = SchemaBuilder.struct().name("outbox.public.outbox_events.Value")
+        Schema row = SchemaBuilder.struct()
+                .name("outbox.public.outbox_events.Value")
                 .field("id", Schema.STRING_SCHEMA)
                 .field("event_id", io.debezium.data.Uuid.builder().build())
                 .field("event_type", Schema.STRING_SCHEMA)
                 .field("payload", payloadSchema)
                 .field("created_at", createdAtSchema)
                 .build();
-        Schema source = SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
+        Schema source =
+                SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
         Schema envelope = SchemaBuilder.struct()
                 .field("before", SchemaBuilder.struct().optional().build())
                 .field("after", row)
                 .field("source", source)
                 .field("op", Schema.STRING_SCHEMA)
                 .build();
-        Struct after = new Struct(row).put("id", "row-1").put("event_id", ID).put("event_type", "employee.created")
-                .put("payload", payload).put("created_at", createdAt);
-        Struct value = new Struct(envelope).put("after", after).put("source", new Struct(source).put("ts_ms", 1234L))
+        Struct after = new Struct(row)
+                .put("id", "row-1")
+                .put("event_id", ID)
+                .put("event_type", "employee.created")
+                .put("payload", payload)
+                .put("created_at", createdAt);
+        Struct value = new Struct(envelope)
+                .put("after", after)
+                .put("source", new Struct(source).put("ts_ms", 1234L))
                 .put("op", "c");
         return new SourceRecord(null, null, "outbox.public.outbox_events", null, null, envelope, value);
     }

@@ -15,7 +15,8 @@ class UtcTextTest {
     void readsWhatTheFormatterReadsForRandomInstantsOfEveryFractionLength() {
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {
-            Instant instant = Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_799L), random.nextInt(1_000_000_000));
+            Instant instant = Instant.ofEpochSecond(
+                    random.nextLong(-62_135_596_800L, 253_402_300_799L), random.nextInt(1_000_000_000));
             String full = instant.toString(); // 0, 3, 6 or 9 fraction digits
             String text = i % 3 == 0 ? CreatedAt.ISO.format(instant) : full;
             assertThat(UtcText.parse(text)).as(text).isEqualTo(Instant.parse(text));
@@ -24,9 +25,18 @@ class UtcTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-12-07T22:33:41Z", "2026-12-07T22:33:41.1Z", "2026-12-07T22:33:41.12Z",
-            "2026-12-07T22:33:41.123456Z", "2026-12-07T22:33:41.1234567Z", "2026-12-07T22:33:41.120000000Z",
-            "2024-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"})
+    @ValueSource(
+            strings = {
+                "2026-12-07T22:33:41Z",
+                "2026-12-07T22:33:41.1Z",
+                "2026-12-07T22:33:41.12Z",
+                "2026-12-07T22:33:41.123456Z",
+                "2026-12-07T22:33:41.1234567Z",
+                "2026-12-07T22:33:41.120000000Z",
+                "2024-02-29T00:00:00Z",
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z"
+            })
     void acceptsTheCanonicalShapeAndMatchesTheFormatter(String text) {
         assertThat(UtcText.parse(text)).isEqualTo(Instant.parse(text));
         assertThat(UtcText.canonical(text)).isEqualTo(CreatedAt.ISO.format(Instant.parse(text)));
@@ -34,18 +44,42 @@ class UtcTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z",
-            "2026-12-00T00:00:00Z", "2026-12-07T24:00:00Z", "2026-12-07T23:60:00Z", "2026-12-07T23:59:60Z",
-            "2026-12-07T22:33:41.Z", "2026-12-07T22:33:41.1234567890Z", "2026-12-07 22:33:41Z", "2026-12-07T22:33:41+00:00",
-            "+10000-01-01T00:00:00Z", "-0043-03-15T00:00:00Z", "2026-12-07T22:33:4xZ", "２026-12-07T22:33:41Z",
-            "2026-12-07T22:33:41,5Z", "infinity", "", "Z"})
+    @ValueSource(
+            strings = {
+                "2026-02-29T00:00:00Z",
+                "2026-04-31T00:00:00Z",
+                "2026-13-01T00:00:00Z",
+                "2026-00-01T00:00:00Z",
+                "2026-12-00T00:00:00Z",
+                "2026-12-07T24:00:00Z",
+                "2026-12-07T23:60:00Z",
+                "2026-12-07T23:59:60Z",
+                "2026-12-07T22:33:41.Z",
+                "2026-12-07T22:33:41.1234567890Z",
+                "2026-12-07 22:33:41Z",
+                "2026-12-07T22:33:41+00:00",
+                "+10000-01-01T00:00:00Z",
+                "-0043-03-15T00:00:00Z",
+                "2026-12-07T22:33:4xZ",
+                "２026-12-07T22:33:41Z",
+                "2026-12-07T22:33:41,5Z",
+                "infinity",
+                "",
+                "Z"
+            })
     void leavesEverythingElseToTheFormatterPath(String text) {
         assertThat(UtcText.parse(text)).isNull();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-29T00:00:00Z", "2026-12-07T23:59:60Z", "-0043-03-15T00:00:00Z", "+10000-01-01T00:00:00Z",
-            "2026-12-07T22:33:41+02:00"})
+    @ValueSource(
+            strings = {
+                "2026-02-29T00:00:00Z",
+                "2026-12-07T23:59:60Z",
+                "-0043-03-15T00:00:00Z",
+                "+10000-01-01T00:00:00Z",
+                "2026-12-07T22:33:41+02:00"
+            })
     void createdAtGivesTheFormattersAnswerForShapesTheFastPathRefuses(String text) {
         ColumnText converted = CreatedAt.ofText(text);
         Instant expected;

@@ -23,7 +23,8 @@ class Utf8Test {
 
             assertThat(Utf8.length(text)).isEqualTo(expected.length);
             assertThat(Utf8.encode(text, out, 1)).isEqualTo(expected.length + 1);
-            assertThat(java.util.Arrays.copyOfRange(out, 1, expected.length + 1)).isEqualTo(expected);
+            assertThat(java.util.Arrays.copyOfRange(out, 1, expected.length + 1))
+                    .isEqualTo(expected);
         }
         assertThat(Utf8.length("a\ud800b")).isEqualTo(Utf8.MALFORMED);
         assertThat(Utf8.length("a\udc00")).isEqualTo(Utf8.MALFORMED);
@@ -35,28 +36,41 @@ class Utf8Test {
         for (int i = 0; i < 20_000; i++) {
             byte[] bytes = i % 2 == 0 ? randomBytes() : mutate(randomText(12).getBytes(StandardCharsets.UTF_8));
 
-            assertThat(Utf8.firstInvalidByte(bytes, 0, bytes.length) < 0).as(java.util.HexFormat.of().formatHex(bytes))
+            assertThat(Utf8.firstInvalidByte(bytes, 0, bytes.length) < 0)
+                    .as(java.util.HexFormat.of().formatHex(bytes))
                     .isEqualTo(jdkAccepts(bytes));
         }
-        assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xE2, (byte) 0x82}, 0, 3)).isEqualTo(1);
-        assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xC0, (byte) 0xAF}, 0, 3)).as("overlong").isEqualTo(1);
-        assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).as("surrogate").isZero();
-        assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isZero();
+        assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xE2, (byte) 0x82}, 0, 3))
+                .isEqualTo(1);
+        assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xC0, (byte) 0xAF}, 0, 3))
+                .as("overlong")
+                .isEqualTo(1);
+        assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3))
+                .as("surrogate")
+                .isZero();
+        assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4))
+                .isZero();
     }
 
     @Test
     void writesTheEnvelopeByteForByteAsTheSharedCodec() {
-        String[] types = {"employee.created", "quote\"back\\slash", "tab\tnew\nline\r\f\b\u0001\u001f\u007f", "é€😀", "\ud83d"};
+        String[] types = {
+            "employee.created", "quote\"back\\slash", "tab\tnew\nline\r\f\b\u0001\u001f\u007f", "é€😀", "\ud83d"
+        };
         String[] payloads = {"{}", "{\"name\": \"Zoë 😀\", \"n\": 12.50}", "[1, \"\\u0000\"]", " \"x\" "};
         for (String type : types) {
             for (String payload : payloads) {
                 String timestamp = "2025-12-05T01:02:03.456789Z";
-                long size = EnvelopeBytes.size("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, Utf8.length(payload));
+                long size = EnvelopeBytes.size(
+                        "6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, Utf8.length(payload));
 
-                byte[] ours = EnvelopeBytes.write("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload, (int) size);
+                byte[] ours = EnvelopeBytes.write(
+                        "6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload, (int) size);
 
-                assertThat(ours).as(type + " / " + payload)
-                        .isEqualTo(EnvelopeCodec.write("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload));
+                assertThat(ours)
+                        .as(type + " / " + payload)
+                        .isEqualTo(
+                                EnvelopeCodec.write("6f1c2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", type, timestamp, payload));
             }
         }
     }
@@ -89,8 +103,11 @@ class Utf8Test {
 
     private static boolean jdkAccepts(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;

@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -54,10 +53,10 @@ class BadRowsIT {
 
     /** Rows of one test: id → (event id, SQL values after id and event id, the dead-letter reason or null). */
     private final Map<String, Row> rows = new LinkedHashMap<>();
+
     private final String tag = UniqueNames.of("bad");
 
-    private record Row(String eventId, String values, String reason) {
-    }
+    private record Row(String eventId, String values, String reason) {}
 
     @Test
     void deadLettersEveryUnpublishableRowOnceAndDeliversTheOthersInOrder() throws Exception {
@@ -69,19 +68,34 @@ class BadRowsIT {
         good("bc", "'test.ok', convert_to('{}', 'UTF8'), '0044-03-15 12:00:00+00 BC', NULL");
         good("year-10000", "'test.ok', convert_to('{}', 'UTF8'), '10000-01-01 00:00:00+00', NULL");
         good("bytea-json", "'test.ok', convert_to('{\"name\": \"Zoë\"}', 'UTF8'), now(), NULL");
-        bad("bytea-latin1", "'test.bad', '\\xc3283a'::bytea, now(), NULL",
+        bad(
+                "bytea-latin1",
+                "'test.bad', '\\xc3283a'::bytea, now(), NULL",
                 "payload bytea is not valid UTF-8 (invalid byte 0xc3 at offset 0)");
-        bad("long-header-name", "'test.bad', convert_to('{}', 'UTF8'), now(), jsonb_build_object('" + header300 + "', 'v')",
-                "headers key '" + "k".repeat(64) + "…' (300 characters) is 300 bytes, over the AMQP limit of 255 bytes for a header name");
-        good("scalar-headers", "'test.ok', convert_to('{}', 'UTF8'), now(),"
-                + " '{\"s\": \"text\", \"amount\": 12.50, \"yes\": true, \"no\": false}'");
-        bad("null-header", "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"parent\": null}'",
+        bad(
+                "long-header-name",
+                "'test.bad', convert_to('{}', 'UTF8'), now(), jsonb_build_object('" + header300 + "', 'v')",
+                "headers key '" + "k".repeat(64)
+                        + "…' (300 characters) is 300 bytes, over the AMQP limit of 255 bytes for a header name");
+        good(
+                "scalar-headers",
+                "'test.ok', convert_to('{}', 'UTF8'), now(),"
+                        + " '{\"s\": \"text\", \"amount\": 12.50, \"yes\": true, \"no\": false}'");
+        bad(
+                "null-header",
+                "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"parent\": null}'",
                 "headers key 'parent' holds null; only strings, numbers and booleans become AMQP headers");
-        bad("object-header", "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"o\": {\"a\": 1}}'",
+        bad(
+                "object-header",
+                "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"o\": {\"a\": 1}}'",
                 "headers key 'o' holds an object; only strings, numbers and booleans become AMQP headers");
-        bad("array-header", "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"a\": [1]}'",
+        bad(
+                "array-header",
+                "'test.bad', convert_to('{}', 'UTF8'), now(), '{\"a\": [1]}'",
                 "headers key 'a' holds an array; only strings, numbers and booleans become AMQP headers");
-        bad("huge-header", "'test.bad', convert_to('{}', 'UTF8'), now(), jsonb_build_object('blob', repeat('v', 200000))",
+        bad(
+                "huge-header",
+                "'test.bad', convert_to('{}', 'UTF8'), now(), jsonb_build_object('blob', repeat('v', 200000))",
                 "AMQP content header of 200108 bytes (properties and headers) exceeds the relay's limit of 65536 bytes");
         good("after-the-bad", "'test.ok', convert_to('{\"n\": 3}', 'UTF8'), now(), NULL");
 
@@ -89,32 +103,55 @@ class BadRowsIT {
 
         JsonNode bc = MAPPER.readTree(published.get("bc").getBody());
         assertThat(bc.get("timestamp").textValue()).isEqualTo("-0043-03-15T12:00:00.000000Z");
-        assertThat(MAPPER.readTree(published.get("year-10000").getBody()).get("timestamp").textValue())
+        assertThat(MAPPER.readTree(published.get("year-10000").getBody())
+                        .get("timestamp")
+                        .textValue())
                 .isEqualTo("+10000-01-01T00:00:00.000000Z");
-        assertThat(MAPPER.readTree(published.get("bytea-json").getBody()).get("data").get("name").textValue()).isEqualTo("Zoë");
-        assertThat(published.get("scalar-headers").getProperties().getHeaders()).extractingFromEntries(
-                e -> e.getKey() + "=" + e.getValue()).containsExactlyInAnyOrder("s=text", "amount=12.50", "yes=true", "no=false");
+        assertThat(MAPPER.readTree(published.get("bytea-json").getBody())
+                        .get("data")
+                        .get("name")
+                        .textValue())
+                .isEqualTo("Zoë");
+        assertThat(published.get("scalar-headers").getProperties().getHeaders())
+                .extractingFromEntries(e -> e.getKey() + "=" + e.getValue())
+                .containsExactlyInAnyOrder("s=text", "amount=12.50", "yes=true", "no=false");
     }
 
     @ParameterizedTest(name = "created_at {0}")
     @ValueSource(strings = {"timestamp", "date", "text"})
     void deadLettersInfiniteCreatedAtOfEveryColumnType(String type) throws Exception {
-        good("ok-1", "'test.ok', '{}', " + (type.equals("text") ? "'2025-12-05T01:02:03.456789Z'" : "now()") + ", NULL");
+        good(
+                "ok-1",
+                "'test.ok', '{}', " + (type.equals("text") ? "'2025-12-05T01:02:03.456789Z'" : "now()") + ", NULL");
         bad("infinity", "'test.bad', '{}', 'infinity', NULL", INFINITY);
-        good("ok-bc", "'test.ok', '{}', " + (type.equals("text") ? "'-0043-03-15T12:00:00Z'" : "'0044-03-15 BC'") + ", NULL");
+        good(
+                "ok-bc",
+                "'test.ok', '{}', " + (type.equals("text") ? "'-0043-03-15T12:00:00Z'" : "'0044-03-15 BC'") + ", NULL");
         bad("minus-infinity", "'test.bad', '{}', '-infinity', NULL", MINUS_INFINITY);
         if (type.equals("timestamp")) {
-            bad("overflow", "'test.bad', '{}', '294276-12-31 23:59:59.999999', NULL", "created_at timestamp after"
-                    + " +294247-01-10T04:00:54.775807Z overflows Debezium's microseconds and cannot be represented as an ISO-8601 instant");
+            bad(
+                    "overflow",
+                    "'test.bad', '{}', '294276-12-31 23:59:59.999999', NULL",
+                    "created_at timestamp after"
+                            + " +294247-01-10T04:00:54.775807Z overflows Debezium's microseconds and cannot be represented as an ISO-8601 instant");
         }
         if (type.equals("text")) {
-            bad("not-a-time", "'test.bad', '{}', 'yesterday', NULL", "created_at 'yesterday' is not an ISO-8601 instant");
+            bad(
+                    "not-a-time",
+                    "'test.bad', '{}', 'yesterday', NULL",
+                    "created_at 'yesterday' is not an ISO-8601 instant");
         }
-        good("ok-2", "'test.ok', '{\"n\": 2}', " + (type.equals("text") ? "'2025-12-05T03:02:03+02:00'" : "now()") + ", NULL");
+        good(
+                "ok-2",
+                "'test.ok', '{\"n\": 2}', " + (type.equals("text") ? "'2025-12-05T03:02:03+02:00'" : "now()")
+                        + ", NULL");
 
         Map<String, Delivery> published = relayRows("created_at " + type + ", payload jsonb, headers jsonb");
 
-        assertThat(MAPPER.readTree(published.get("ok-bc").getBody()).get("timestamp").textValue()).startsWith("-0043-");
+        assertThat(MAPPER.readTree(published.get("ok-bc").getBody())
+                        .get("timestamp")
+                        .textValue())
+                .startsWith("-0043-");
     }
 
     private void good(String id, String values) {
@@ -148,19 +185,29 @@ class BadRowsIT {
                 statusLog.addAppender(states);
                 for (Map.Entry<String, Row> row : rows.entrySet()) {
                     db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload, created_at"
-                            + ", headers) VALUES ('" + row.getKey() + "', '" + row.getValue().eventId() + "', " + row.getValue().values() + ")");
+                            + ", headers) VALUES ('" + row.getKey() + "', '"
+                            + row.getValue().eventId() + "', " + row.getValue().values() + ")");
                 }
-                List<String> goodEventIds = rows.values().stream().filter(r -> r.reason() == null).map(Row::eventId).toList();
-                long badCount = rows.values().stream().filter(r -> r.reason() != null).count();
+                List<String> goodEventIds = rows.values().stream()
+                        .filter(r -> r.reason() == null)
+                        .map(Row::eventId)
+                        .toList();
+                long badCount =
+                        rows.values().stream().filter(r -> r.reason() != null).count();
 
                 events.awaitAtLeast(goodEventIds.size(), Duration.ofSeconds(60));
-                Awaitility.await("dead letters").atMost(Duration.ofSeconds(30)).until(() -> ours(deadLetters).size() >= badCount);
+                Awaitility.await("dead letters")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> ours(deadLetters).size() >= badCount);
 
-                assertThat(events.messageIds()).as("the good rows, in commit order, once each").containsExactlyElementsOf(goodEventIds);
+                assertThat(events.messageIds())
+                        .as("the good rows, in commit order, once each")
+                        .containsExactlyElementsOf(goodEventIds);
                 Map<String, String> reasons = new HashMap<>();
                 for (Delivery dead : ours(deadLetters)) {
                     String id = MAPPER.readTree(dead.getBody()).get("id").textValue();
-                    String previous = reasons.put(id, String.valueOf(dead.getProperties().getHeaders().get("x-outbox-error")));
+                    String previous = reasons.put(
+                            id, String.valueOf(dead.getProperties().getHeaders().get("x-outbox-error")));
                     assertThat(previous).as("dead-lettered once: " + id).isNull();
                 }
                 Map<String, String> expected = new HashMap<>();
@@ -171,10 +218,16 @@ class BadRowsIT {
                 });
                 assertThat(reasons).containsExactlyInAnyOrderEntriesOf(expected);
                 assertThat(relay.isReady()).isTrue();
-                assertThat(relay.context().getBean(MeterRegistry.class).get("outbox.relay.events.dead.lettered").counter().count())
+                assertThat(relay.context()
+                                .getBean(MeterRegistry.class)
+                                .get("outbox.relay.events.dead.lettered")
+                                .counter()
+                                .count())
                         .isEqualTo(badCount);
-                assertThat(states.list).extracting(ILoggingEvent::getFormattedMessage)
-                        .as("the engine never restarted").noneMatch(line -> line.contains("RECONNECTING") || line.contains("FAILED"));
+                assertThat(states.list)
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .as("the engine never restarted")
+                        .noneMatch(line -> line.contains("RECONNECTING") || line.contains("FAILED"));
 
                 Map<String, Delivery> published = new HashMap<>();
                 for (Delivery delivery : events.deliveries()) {
@@ -195,10 +248,11 @@ class BadRowsIT {
     }
 
     /** What {@link OutboxRowReader#read(ResultSet)} makes of the same table is what the WAL path published. */
-    private void assertSameMessagesFromJdbc(TestDatabase db, Map<String, Delivery> published, Map<String, String> reasons)
-            throws Exception {
+    private void assertSameMessagesFromJdbc(
+            TestDatabase db, Map<String, Delivery> published, Map<String, String> reasons) throws Exception {
         MessageFactory factory = new MessageFactory("x", 16L << 20);
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+        try (Connection connection = db.connect();
+                Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT * FROM outbox_events")) {
             int read = 0;
             while (rs.next()) {
@@ -208,9 +262,11 @@ class BadRowsIT {
                     assertThat(message.deadLetterReason()).as("JDBC " + id).isEqualTo(reasons.get(id));
                 } else {
                     Delivery delivery = published.get(id.substring(tag.length() + 1));
-                    assertThat(new String(message.body(), StandardCharsets.UTF_8)).as("JDBC " + id)
+                    assertThat(new String(message.body(), StandardCharsets.UTF_8))
+                            .as("JDBC " + id)
                             .isEqualTo(new String(delivery.getBody(), StandardCharsets.UTF_8));
-                    assertThat(asText(message.properties().getHeaders())).as("JDBC " + id)
+                    assertThat(asText(message.properties().getHeaders()))
+                            .as("JDBC " + id)
                             .isEqualTo(asText(delivery.getProperties().getHeaders()));
                 }
                 read++;

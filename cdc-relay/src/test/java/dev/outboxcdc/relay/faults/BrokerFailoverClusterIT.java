@@ -34,7 +34,8 @@ class BrokerFailoverClusterIT {
     @ValueSource(strings = {"the relay's node", "the leader of the consumers' queue"})
     void everyCommittedEventHasOneEffectWhenANodeStopsMidStream(String stopped) throws Exception {
         RabbitCluster cluster = RabbitCluster.assumeConfigured();
-        RabbitEndpoint firstNode = new RabbitEndpoint("amqp://guest:guest@" + cluster.addressList().split(",")[0] + "/%2F");
+        RabbitEndpoint firstNode =
+                new RabbitEndpoint("amqp://guest:guest@" + cluster.addressList().split(",")[0] + "/%2F");
         String consumerName = UniqueNames.of("ledger");
         try (TestDatabase db = TestServices.postgres().createDatabase()) {
             db.createOutboxTable();
@@ -52,38 +53,57 @@ class BrokerFailoverClusterIT {
             ConnectionFactory factory = cluster.factory();
             factory.setAutomaticRecoveryEnabled(true);
             factory.setNetworkRecoveryInterval(500);
-            OutboxConsumer consumer = OutboxConsumer.builder().name(consumerName).dataSource(dataSource)
-                    .connectionFactory(factory).addresses(cluster.addresses()).queueType(QueueType.QUORUM)
+            OutboxConsumer consumer = OutboxConsumer.builder()
+                    .name(consumerName)
+                    .dataSource(dataSource)
+                    .connectionFactory(factory)
+                    .addresses(cluster.addresses())
+                    .queueType(QueueType.QUORUM)
                     .exchange(settings.exchange())
-                    .subscribe(Subscription.to((event, connection) -> {
-                        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger VALUES (?)")) {
-                            insert.setObject(1, event.eventId());
-                            insert.executeUpdate();
-                        }
-                    }, "test.#").withConcurrency(2).withPrefetch(50))
+                    .subscribe(Subscription.to(
+                                    (event, connection) -> {
+                                        try (PreparedStatement insert =
+                                                connection.prepareStatement("INSERT INTO ledger VALUES (?)")) {
+                                            insert.setObject(1, event.eventId());
+                                            insert.executeUpdate();
+                                        }
+                                    },
+                                    "test.#")
+                            .withConcurrency(2)
+                            .withPrefetch(50))
                     .build();
             consumer.start();
             String queue = consumer.queues().get(0);
             String node = null;
             RelayProcess relay = RelayProcess.start(settings, "cluster-relay").awaitReady(Duration.ofSeconds(60));
             try (EventStream stream = EventStream.start(db, 4, EVENTS, 10, "test.ledger", 1_500)) {
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> db.queryLong("SELECT count(*) FROM ledger") >= 2_000);
-                node = stopped.startsWith("the relay") ? cluster.nodesOfConnections("cdc-relay").get(0) : cluster.leaderOf(queue);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> db.queryLong("SELECT count(*) FROM ledger") >= 2_000);
+                node = stopped.startsWith("the relay")
+                        ? cluster.nodesOfConnections("cdc-relay").get(0)
+                        : cluster.leaderOf(queue);
                 long before = db.queryLong("SELECT count(*) FROM ledger");
                 cluster.stopNode(node);
-                Awaitility.await("events flow while " + node + " is down").atMost(Duration.ofSeconds(90))
+                Awaitility.await("events flow while " + node + " is down")
+                        .atMost(Duration.ofSeconds(90))
                         .until(() -> db.queryLong("SELECT count(*) FROM ledger") >= before + 2_000);
                 cluster.startNode(node);
                 node = null;
 
                 Set<String> committed = stream.awaitWritten(Duration.ofSeconds(180));
-                Awaitility.await("every committed event applied").atMost(Duration.ofSeconds(180))
+                Awaitility.await("every committed event applied")
+                        .atMost(Duration.ofSeconds(180))
                         .pollInterval(Duration.ofMillis(250))
                         .until(() -> db.queryLong("SELECT count(*) FROM ledger") >= committed.size());
-                Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                Awaitility.await()
+                        .during(Duration.ofSeconds(2))
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> db.queryLong("SELECT count(*) FROM ledger") == committed.size());
-                assertThat(db.queryLong("SELECT count(DISTINCT event_id) FROM ledger")).isEqualTo(committed.size());
-                assertThat(db.queryStrings("SELECT event_id::text FROM ledger")).containsExactlyInAnyOrderElementsOf(committed);
+                assertThat(db.queryLong("SELECT count(DISTINCT event_id) FROM ledger"))
+                        .isEqualTo(committed.size());
+                assertThat(db.queryStrings("SELECT event_id::text FROM ledger"))
+                        .containsExactlyInAnyOrderElementsOf(committed);
             } finally {
                 if (node != null) {
                     cluster.startNode(node);

@@ -34,6 +34,7 @@ class DeletedQueuesIT {
     /** As the relay declares it with the default {@code outbox.unrouted-max-length}. */
     private static final Map<String, Object> UNROUTED_ARGUMENTS =
             Map.of("x-max-length", 1_000_000L, "x-overflow", "reject-publish");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final RabbitEndpoint rabbit = TestServices.rabbitmq();
@@ -50,12 +51,18 @@ class DeletedQueuesIT {
 
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> exists(OutboxAmqp.UNROUTED));
                 try (TestQueue unrouted = rabbit.consume(OutboxAmqp.UNROUTED)) {
-                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unrouted.messageIds().contains(lost));
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> unrouted.messageIds().contains(lost));
                 }
                 // Declaring it with other arguments than it has would fail (PRECONDITION_FAILED).
-                rabbit.withChannel(channel -> channel.queueDeclare(OutboxAmqp.UNROUTED, true, false, false, UNROUTED_ARGUMENTS));
+                rabbit.withChannel(
+                        channel -> channel.queueDeclare(OutboxAmqp.UNROUTED, true, false, false, UNROUTED_ARGUMENTS));
                 MeterRegistry registry = relay.context().getBean(MeterRegistry.class);
-                assertThat(registry.get("outbox.relay.events.unrouted").counter().count()).isEqualTo(1.0);
+                assertThat(registry.get("outbox.relay.events.unrouted")
+                                .counter()
+                                .count())
+                        .isEqualTo(1.0);
             } finally {
                 restore(OutboxAmqp.UNROUTED, UNROUTED_ARGUMENTS);
                 rabbit.deleteExchange(settings.exchange());
@@ -78,13 +85,17 @@ class DeletedQueuesIT {
 
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> exists(OutboxAmqp.DEAD_LETTER));
                 try (TestQueue deadLetters = rabbit.consume(OutboxAmqp.DEAD_LETTER)) {
-                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.bodies().stream()
-                            .anyMatch(body -> rowId.equals(rowIdOf(body))));
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> deadLetters.bodies().stream().anyMatch(body -> rowId.equals(rowIdOf(body))));
                 }
                 // No arguments, as first declared: declaring it with none fails if it has any.
                 rabbit.withChannel(channel -> channel.queueDeclare(OutboxAmqp.DEAD_LETTER, true, false, false, null));
                 MeterRegistry registry = relay.context().getBean(MeterRegistry.class);
-                assertThat(registry.get("outbox.relay.events.dead.lettered").counter().count()).isEqualTo(1.0);
+                assertThat(registry.get("outbox.relay.events.dead.lettered")
+                                .counter()
+                                .count())
+                        .isEqualTo(1.0);
             } finally {
                 restore(OutboxAmqp.DEAD_LETTER, null);
                 rabbit.deleteExchange(settings.exchange());
@@ -101,7 +112,8 @@ class DeletedQueuesIT {
     }
 
     private boolean exists(String queue) {
-        try (Connection connection = rabbit.connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit.connect();
+                Channel channel = connection.createChannel()) {
             channel.queueDeclarePassive(queue);
             return true;
         } catch (IOException | java.util.concurrent.TimeoutException e) {

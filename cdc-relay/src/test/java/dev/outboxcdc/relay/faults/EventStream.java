@@ -39,11 +39,15 @@ final class EventStream implements AutoCloseable {
         // A token bucket: one permit per transaction, released at the given rate, so the stream lasts long
         // enough for faults to hit it while it flows.
         long periodMicros = 1_000_000L / transactionsPerSecond;
-        pacer.scheduleAtFixedRate(() -> {
-            if (permits.availablePermits() < transactionsPerSecond) {
-                permits.release();
-            }
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        pacer.scheduleAtFixedRate(
+                () -> {
+                    if (permits.availablePermits() < transactionsPerSecond) {
+                        permits.release();
+                    }
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
     }
 
     /** Starts {@code writerCount} writers committing {@code total} events in transactions of {@code perTransaction}. */
@@ -52,7 +56,8 @@ final class EventStream implements AutoCloseable {
     }
 
     /** As {@link #start(TestDatabase, int, int, int, String)}, at most {@code eventsPerSecond} in all. */
-    static EventStream start(TestDatabase db, int writerCount, int total, int perTransaction, String type, int eventsPerSecond) {
+    static EventStream start(
+            TestDatabase db, int writerCount, int total, int perTransaction, String type, int eventsPerSecond) {
         EventStream stream = new EventStream(db, writerCount, Math.max(1, eventsPerSecond / perTransaction));
         int transactionsPerWriter = total / writerCount / perTransaction;
         for (int w = 0; w < writerCount; w++) {
@@ -67,15 +72,19 @@ final class EventStream implements AutoCloseable {
             try (Connection connection = db.connect()) {
                 while (done < transactions) {
                     permits.acquire();
-                    committed.addAll(OutboxRows.insertTransaction(connection, type, perTransaction, "{\"amount\": 12.50}"));
+                    committed.addAll(
+                            OutboxRows.insertTransaction(connection, type, perTransaction, "{\"amount\": 12.50}"));
                     done++;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (SQLException e) {
                 // The transaction did not commit (database restarting): wait until it answers again.
-                Awaitility.await("database back").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                        .ignoreExceptions().until(() -> {
+                Awaitility.await("database back")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions()
+                        .until(() -> {
                             try (Connection probe = db.connect()) {
                                 return probe.isValid(2);
                             }
@@ -99,7 +108,9 @@ final class EventStream implements AutoCloseable {
 
     /** Waits until {@code queue} received every committed event; returns the number of duplicates. */
     static long awaitAllDelivered(TestQueue queue, Set<String> committed, Duration timeout) {
-        Awaitility.await("every committed event received").atMost(timeout).pollInterval(Duration.ofMillis(250))
+        Awaitility.await("every committed event received")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> new HashSet<>(queue.messageIds()).containsAll(committed));
         List<String> received = queue.messageIds();
         return received.size() - new HashSet<>(received).size();

@@ -35,7 +35,8 @@ class PoisonRowsIT {
             RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.max-envelope-size", "2KB");
             rabbit.declareEventsExchange(settings.exchange());
             // A copy of every dead letter, without competing with other consumers of the shared queue.
-            rabbit.withChannel(channel -> channel.exchangeDeclare("outbox.dead-letter", BuiltinExchangeType.FANOUT, true));
+            rabbit.withChannel(
+                    channel -> channel.exchangeDeclare("outbox.dead-letter", BuiltinExchangeType.FANOUT, true));
             Map<String, String> expectedReasons = Map.of(
                     "bad-json", "payload is not valid JSON",
                     "null-type", "event_type is missing or blank",
@@ -56,30 +57,47 @@ class PoisonRowsIT {
                         + " ('null-id', NULL, 'test.bad', '{}'),"
                         + " ('ok-3', '00000000-0000-0000-0000-00000000000f', 'test.ok', '\"three\"'),"
                         + " ('bad-id', 'not-a-uuid', 'test.bad', '{}'),"
-                        + " ('too-big', '00000000-0000-0000-0000-000000000010', 'test.bad', '{\"big\": \"" + big + "\"}'),"
+                        + " ('too-big', '00000000-0000-0000-0000-000000000010', 'test.bad', '{\"big\": \"" + big
+                        + "\"}'),"
                         + " ('ok-4', '00000000-0000-0000-0000-000000000011', 'test.ok', '{\"n\": 4}')");
 
                 events.awaitAtLeast(4, Duration.ofSeconds(30));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ours(deadLetters.deliveries()).size() >= 6);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> ours(deadLetters.deliveries()).size() >= 6);
                 // A marker after the poison rows proves the relay went on (and lets late duplicates show).
                 db.execute("INSERT INTO outbox_events (id, event_id, event_type, payload) VALUES"
                         + " ('ok-5', '00000000-0000-0000-0000-000000000012', 'test.ok', '{}')");
                 events.awaitAtLeast(5, Duration.ofSeconds(30));
 
-                assertThat(events.messageIds()).containsExactly("00000000-0000-0000-0000-00000000000a",
-                        "00000000-0000-0000-0000-00000000000c", "00000000-0000-0000-0000-00000000000f",
-                        "00000000-0000-0000-0000-000000000011", "00000000-0000-0000-0000-000000000012");
+                assertThat(events.messageIds())
+                        .containsExactly(
+                                "00000000-0000-0000-0000-00000000000a",
+                                "00000000-0000-0000-0000-00000000000c",
+                                "00000000-0000-0000-0000-00000000000f",
+                                "00000000-0000-0000-0000-000000000011",
+                                "00000000-0000-0000-0000-000000000012");
                 Map<String, String> reasons = new HashMap<>();
                 for (Delivery dead : ours(deadLetters.deliveries())) {
                     JsonNode columns = MAPPER.readTree(dead.getBody());
-                    String previous = reasons.put(columns.get("id").textValue(),
-                            dead.getProperties().getHeaders().get("x-outbox-error").toString());
-                    assertThat(previous).as("dead-lettered once: " + columns.get("id")).isNull();
+                    String previous = reasons.put(
+                            columns.get("id").textValue(),
+                            dead.getProperties()
+                                    .getHeaders()
+                                    .get("x-outbox-error")
+                                    .toString());
+                    assertThat(previous)
+                            .as("dead-lettered once: " + columns.get("id"))
+                            .isNull();
                 }
                 assertThat(reasons).hasSize(6);
-                expectedReasons.forEach((row, reason) -> assertThat(reasons.get(row)).as(row).contains(reason));
-                double counted = relay.context().getBean(MeterRegistry.class).get("outbox.relay.events.dead.lettered")
-                        .counter().count();
+                expectedReasons.forEach(
+                        (row, reason) -> assertThat(reasons.get(row)).as(row).contains(reason));
+                double counted = relay.context()
+                        .getBean(MeterRegistry.class)
+                        .get("outbox.relay.events.dead.lettered")
+                        .counter()
+                        .count();
                 assertThat(counted).isEqualTo(6.0);
             } finally {
                 rabbit.deleteExchange(settings.exchange());
@@ -88,13 +106,16 @@ class PoisonRowsIT {
     }
 
     private static List<Delivery> ours(List<Delivery> deliveries) {
-        return deliveries.stream().filter(d -> {
-            try {
-                String id = MAPPER.readTree(d.getBody()).path("id").asText();
-                return List.of("bad-json", "null-type", "blank-type", "null-id", "bad-id", "too-big").contains(id);
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }).toList();
+        return deliveries.stream()
+                .filter(d -> {
+                    try {
+                        String id = MAPPER.readTree(d.getBody()).path("id").asText();
+                        return List.of("bad-json", "null-type", "blank-type", "null-id", "bad-id", "too-big")
+                                .contains(id);
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                })
+                .toList();
     }
 }

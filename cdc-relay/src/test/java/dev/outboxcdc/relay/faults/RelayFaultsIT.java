@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outboxcdc.relay.RelayProcess;
 import dev.outboxcdc.relay.RelaySettings;
-import dev.outboxcdc.testsupport.ServiceFaults;
 import dev.outboxcdc.testsupport.RabbitEndpoint;
+import dev.outboxcdc.testsupport.ServiceFaults;
 import dev.outboxcdc.testsupport.TestDatabase;
 import dev.outboxcdc.testsupport.TestQueue;
 import dev.outboxcdc.testsupport.TestServices;
@@ -33,6 +33,7 @@ class RelayFaultsIT {
     private static final int RATE = 1_500;
     /** The in-flight window of one fault: 100 ms of events, the batch being published and the one being read. */
     private static final long WINDOW = RATE / 10 + 2L * BATCH;
+
     private final RabbitEndpoint rabbit = TestServices.rabbitmq();
     private TestDatabase db;
     private RelaySettings settings;
@@ -42,7 +43,9 @@ class RelayFaultsIT {
     void setUp() {
         db = TestServices.postgres().createDatabase();
         db.createOutboxTable();
-        settings = RelaySettings.of(db, rabbit).with("outbox.retry-backoff", "200ms").with("outbox.max-retry-backoff", "1s")
+        settings = RelaySettings.of(db, rabbit)
+                .with("outbox.retry-backoff", "200ms")
+                .with("outbox.max-retry-backoff", "1s")
                 .with("outbox.max-batch-size", String.valueOf(BATCH));
         rabbit.declareEventsExchange(settings.exchange());
         queue = rabbit.bindDurable(settings.exchange(), "#");
@@ -65,16 +68,20 @@ class RelayFaultsIT {
         try (EventStream stream = EventStream.start(db, 4, 60_000, 10, "test.sigkill", 1_500)) {
             for (int kill = 1; kill <= 5; kill++) {
                 int target = queue.deliveries().size() + 300 + random.nextInt(1_200);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= target);
-                assertThat(new java.util.HashSet<>(queue.messageIds())).as("events still flow at kill " + kill)
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> queue.deliveries().size() >= target);
+                assertThat(new java.util.HashSet<>(queue.messageIds()))
+                        .as("events still flow at kill " + kill)
                         .hasSizeLessThan(60_000);
                 relay.kill();
                 relay = RelayProcess.start(settings, "sigkill-" + kill).awaitReady(Duration.ofSeconds(60));
             }
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT 5 x SIGKILL: committed=%d duplicates=%d bound=%d%n", committed.size(), duplicates,
-                    5 * WINDOW);
+            System.out.printf(
+                    "RelayFaultsIT 5 x SIGKILL: committed=%d duplicates=%d bound=%d%n",
+                    committed.size(), duplicates, 5 * WINDOW);
             assertThat(committed).hasSize(60_000);
             assertThat(duplicates).as("duplicates of five crashes").isLessThanOrEqualTo(5 * WINDOW);
         } finally {
@@ -86,16 +93,22 @@ class RelayFaultsIT {
     void losesNothingWhenEveryBrokerConnectionIsClosedMidStream() throws Exception {
         try (RelayProcess relay = RelayProcess.start(settings, "broker-close").awaitReady(Duration.ofSeconds(60));
                 EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.broker_close", 2 * RATE)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 5_000);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> queue.deliveries().size() >= 5_000);
             ServiceFaults.closeAllBrokerConnections();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 10_000);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> queue.deliveries().size() >= 10_000);
             ServiceFaults.closeAllBrokerConnections();
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(120));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT rabbitmqctl close_all_connections x2: committed=%d duplicates=%d bound=%d%n",
+            System.out.printf(
+                    "RelayFaultsIT rabbitmqctl close_all_connections x2: committed=%d duplicates=%d bound=%d%n",
                     committed.size(), duplicates, 2L * BATCH);
-            assertThat(duplicates).as("each broken connection republishes at most the unconfirmed rest of a batch")
+            assertThat(duplicates)
+                    .as("each broken connection republishes at most the unconfirmed rest of a batch")
                     .isLessThanOrEqualTo(2L * BATCH);
             assertThat(relay.log()).contains("RabbitMQ disconnected");
         }
@@ -103,19 +116,26 @@ class RelayFaultsIT {
 
     @Test
     void losesNothingWhenTheWalsenderIsTerminatedAndPostgresRestarts() throws Exception {
-        try (RelayProcess relay = RelayProcess.start(settings, "postgres-faults").awaitReady(Duration.ofSeconds(60));
+        try (RelayProcess relay =
+                        RelayProcess.start(settings, "postgres-faults").awaitReady(Duration.ofSeconds(60));
                 EventStream stream = EventStream.start(db, 4, 20_000, 10, "test.pg_faults", RATE)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queue.deliveries().size() >= 4_000);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> queue.deliveries().size() >= 4_000);
             db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
                     + settings.slot() + "'");
-            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> queue.deliveries().size() >= 9_000);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> queue.deliveries().size() >= 9_000);
             ServiceFaults.restartPostgres();
 
             Set<String> committed = stream.awaitWritten(Duration.ofSeconds(180));
             long duplicates = EventStream.awaitAllDelivered(queue, committed, DELIVERY);
-            System.out.printf("RelayFaultsIT walsender terminated + PostgreSQL restart: committed=%d duplicates=%d bound=%d%n",
+            System.out.printf(
+                    "RelayFaultsIT walsender terminated + PostgreSQL restart: committed=%d duplicates=%d bound=%d%n",
                     committed.size(), duplicates, 2 * WINDOW);
-            assertThat(duplicates).as("duplicates of a walsender termination and a PostgreSQL restart")
+            assertThat(duplicates)
+                    .as("duplicates of a walsender termination and a PostgreSQL restart")
                     .isLessThanOrEqualTo(2 * WINDOW);
             relay.awaitReady(Duration.ofSeconds(60));
             assertThat(relay.log()).contains("-> RECONNECTING");

@@ -28,7 +28,8 @@ class UnroutedIT {
             RelaySettings settings = RelaySettings.of(db, rabbit);
             boolean preexisting = !declaredBy.equals("the relay");
             if (preexisting) {
-                rabbit.withChannel(channel -> channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true));
+                rabbit.withChannel(
+                        channel -> channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true));
             } else {
                 rabbit.declareEventsExchange(settings.exchange());
             }
@@ -40,21 +41,37 @@ class UnroutedIT {
                 String kept = OutboxRows.insertOne(db, "routed.event");
 
                 routed.awaitAtLeast(1, Duration.ofSeconds(30));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unrouted.messageIds().contains(lost));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> unrouted.messageIds().contains(lost));
                 assertThat(routed.messageIds()).containsExactly(kept);
-                assertThat(unrouted.deliveries().stream().filter(d -> lost.equals(d.getProperties().getMessageId()))
-                        .findFirst().orElseThrow().getProperties().getType()).isEqualTo("nobody.listens");
+                assertThat(unrouted.deliveries().stream()
+                                .filter(d -> lost.equals(d.getProperties().getMessageId()))
+                                .findFirst()
+                                .orElseThrow()
+                                .getProperties()
+                                .getType())
+                        .isEqualTo("nobody.listens");
                 MeterRegistry registry = relay.context().getBean(MeterRegistry.class);
-                Awaitility.await().atMost(Duration.ofSeconds(10))
-                        .until(() -> registry.get("outbox.relay.events.unrouted").counter().count() >= 1.0);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> registry.get("outbox.relay.events.unrouted")
+                                        .counter()
+                                        .count()
+                                >= 1.0);
                 if (preexisting) {
                     // Returned to the relay and re-published by it: counted exactly.
-                    assertThat(registry.get("outbox.relay.events.unrouted").counter().count()).isEqualTo(1.0);
+                    assertThat(registry.get("outbox.relay.events.unrouted")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(1.0);
                 }
                 // Routed by the alternate exchange: counted from the durable queue's growth, an estimate that other
                 // tests publishing to the shared queue at the same time can raise.
                 try (TestQueue durable = rabbit.consume("outbox.unrouted")) {
-                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> durable.messageIds().contains(lost));
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> durable.messageIds().contains(lost));
                 }
             } finally {
                 rabbit.deleteExchange(settings.exchange());
@@ -65,8 +82,13 @@ class UnroutedIT {
     @org.junit.jupiter.api.Test
     void aRelayAskedForQuorumQueuesKeepsTheClassicOnesThatExistAndStillRoutesToThem() {
         RabbitEndpoint rabbit = TestServices.rabbitmq();
-        rabbit.withChannel(channel -> channel.queueDeclare("outbox.unrouted", true, false, false, java.util.Map.of(
-                "x-max-length", 1_000_000L, "x-overflow", "reject-publish", "x-queue-type", "classic")));
+        rabbit.withChannel(channel -> channel.queueDeclare(
+                "outbox.unrouted",
+                true,
+                false,
+                false,
+                java.util.Map.of(
+                        "x-max-length", 1_000_000L, "x-overflow", "reject-publish", "x-queue-type", "classic")));
         try (TestDatabase db = TestServices.postgres().createDatabase()) {
             db.createOutboxTable();
             RelaySettings settings = RelaySettings.of(db, rabbit).with("outbox.queue-type", "quorum");
@@ -75,7 +97,9 @@ class UnroutedIT {
                     InProcessRelay relay = InProcessRelay.startReady(settings)) {
                 String lost = OutboxRows.insertOne(db, "nobody.listens");
 
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unrouted.messageIds().contains(lost));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> unrouted.messageIds().contains(lost));
             } finally {
                 rabbit.deleteExchange(settings.exchange());
             }

@@ -25,7 +25,8 @@ class MetricsIT {
         try (TestDatabase db = TestServices.postgres().createDatabase()) {
             db.createOutboxTable();
             db.execute("ALTER TABLE outbox_events ALTER COLUMN payload TYPE text");
-            RelaySettings settings = RelaySettings.of(db, rabbit).with("logging.structured.format.console", "ecs")
+            RelaySettings settings = RelaySettings.of(db, rabbit)
+                    .with("logging.structured.format.console", "ecs")
                     .with("outbox.heartbeat-interval", "1s");
             rabbit.declareEventsExchange(settings.exchange());
             try (TestQueue queue = rabbit.bind(settings.exchange(), "routed.#");
@@ -42,16 +43,23 @@ class MetricsIT {
                         + " VALUES (gen_random_uuid(), gen_random_uuid(), 'routed.event', 'not json')");
                 queue.awaitAtLeast(5, Duration.ofSeconds(30));
 
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                        metric(relay, "outbox_relay_events_published_total") == published + 6
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> metric(relay, "outbox_relay_events_published_total") == published + 6
                                 && metric(relay, "outbox_relay_commit_to_publish_seconds_count") == latencyCount + 6
                                 && metric(relay, "outbox_relay_events_dead_lettered_total") == 1.0
                                 && metric(relay, "outbox_relay_events_unrouted_total") == 1.0
                                 && metric(relay, "outbox_relay_replication_slot_lag_bytes") >= 0);
                 assertThat(scrape(relay)).contains("outbox_relay_commit_to_publish_seconds_bucket");
 
-                String firstLine = relay.log().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
-                assertThat(new ObjectMapper().readTree(firstLine).has("@timestamp")).as("ECS JSON log lines").isTrue();
+                String firstLine = relay.log()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(new ObjectMapper().readTree(firstLine).has("@timestamp"))
+                        .as("ECS JSON log lines")
+                        .isTrue();
                 assertThat(relay.log()).contains("STARTING -> STREAMING");
             } finally {
                 rabbit.deleteExchange(settings.exchange());
@@ -60,7 +68,8 @@ class MetricsIT {
     }
 
     private static double metric(RelayProcess relay, String name) {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(scrape(relay));
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
+                .matcher(scrape(relay));
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
     }
 

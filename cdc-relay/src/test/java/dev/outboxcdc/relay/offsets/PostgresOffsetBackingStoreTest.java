@@ -24,10 +24,14 @@ class PostgresOffsetBackingStoreTest {
         OffsetWriteStatus status = OffsetWriteStatus.register("store-test-" + System.nanoTime());
         PostgresOffsetBackingStore store = new PostgresOffsetBackingStore();
         store.configure(new EmbeddedWorkerConfig(new HashMap<>(Map.of(
-                PostgresOffsetBackingStore.URL, "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres",
-                PostgresOffsetBackingStore.USER, "relay",
-                PostgresOffsetBackingStore.TABLE, "public.outbox_relay_offsets",
-                OffsetWriteStatus.KEY, status.key()))));
+                PostgresOffsetBackingStore.URL,
+                "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres",
+                PostgresOffsetBackingStore.USER,
+                "relay",
+                PostgresOffsetBackingStore.TABLE,
+                "public.outbox_relay_offsets",
+                OffsetWriteStatus.KEY,
+                status.key()))));
         // Reading the stored offsets fails (the engine then fails and the relay retries); the executor runs.
         assertThatThrownBy(store::start).hasMessageContaining("cannot read offsets");
         try {
@@ -36,12 +40,16 @@ class PostgresOffsetBackingStoreTest {
             long started = System.nanoTime();
             Future<Void> write = store.set(offsets, null);
 
-            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("cannot store offsets in public.outbox_relay_offsets");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("retried, then given up")
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(700)).isLessThan(Duration.ofSeconds(8));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("retried, then given up")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(700))
+                    .isLessThan(Duration.ofSeconds(8));
             assertThat(status.problem()).contains("cannot store offsets");
-            assertThat(store.get(offsets.keySet()).get(5, TimeUnit.SECONDS)).as("nothing visible that was not stored")
+            assertThat(store.get(offsets.keySet()).get(5, TimeUnit.SECONDS))
+                    .as("nothing visible that was not stored")
                     .allSatisfy((key, value) -> assertThat(value).isNull());
         } finally {
             store.stop();

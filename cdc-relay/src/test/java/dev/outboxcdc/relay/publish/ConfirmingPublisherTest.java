@@ -42,10 +42,16 @@ class ConfirmingPublisherTest {
 
     private ConfirmingPublisher publisher(FakeBroker.Script script, int window) throws Exception {
         broker = new FakeBroker(script);
-        publisher = new ConfirmingPublisher(new BrokerConnector(broker.factory(), List.of(), "amqp://guest:***@localhost/"),
+        publisher = new ConfirmingPublisher(
+                new BrokerConnector(broker.factory(), List.of(), "amqp://guest:***@localhost/"),
                 new TopologySettings(EVENTS, 1000, QueueType.CLASSIC),
-                new ConfirmSettings(Duration.ofMillis(300), window), new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)), new StopSignal(),
-                new RelayStatus(), new RelayMetrics(registry, new RelayStatus()), MESSAGES::deadLetter, Duration.ofHours(1));
+                new ConfirmSettings(Duration.ofMillis(300), window),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)),
+                new StopSignal(),
+                new RelayStatus(),
+                new RelayMetrics(registry, new RelayStatus()),
+                MESSAGES::deadLetter,
+                Duration.ofHours(1));
         return publisher;
     }
 
@@ -62,11 +68,12 @@ class ConfirmingPublisherTest {
     @Test
     void aReturnSurvivesTheRetryOfItsBatchAndIsRepublishedToTheUnroutedExchange() throws Exception {
         publisher((exchange, id, attempt) -> {
-            if (id.equals(id(1)) && exchange.equals(EVENTS)) {
-                return RETURN_THEN_ACK;
-            }
-            return id.equals(id(2)) && attempt == 1 ? NACK : ACK;
-        }).publish(events(3));
+                    if (id.equals(id(1)) && exchange.equals(EVENTS)) {
+                        return RETURN_THEN_ACK;
+                    }
+                    return id.equals(id(2)) && attempt == 1 ? NACK : ACK;
+                })
+                .publish(events(3));
 
         assertThat(sentTo(OutboxAmqp.UNROUTED)).containsExactly(id(1));
         assertThat(unroutedCount()).isEqualTo(1.0);
@@ -87,13 +94,15 @@ class ConfirmingPublisherTest {
         int before = broker.sent().size();
         publisher.publish(events(5, 12));
         // A window of 4, then one of 8 holding the last 4 events.
-        assertThat(broker.sent().subList(before, broker.sent().size())).extracting(Sent::unconfirmed)
+        assertThat(broker.sent().subList(before, broker.sent().size()))
+                .extracting(Sent::unconfirmed)
                 .containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
     }
 
     @Test
     void withAWindowOfOneNoEventIsSentBeforeThePreviousOneIsConfirmedEvenAfterANack() throws Exception {
-        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? NACK : ACK, 1).publish(events(4));
+        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? NACK : ACK, 1)
+                .publish(events(4));
 
         assertThat(broker.sent()).extracting(Sent::id).containsExactly(id(1), id(2), id(2), id(3), id(4));
         assertThat(broker.sent()).extracting(Sent::unconfirmed).containsOnly(0);
@@ -115,7 +124,8 @@ class ConfirmingPublisherTest {
 
     @Test
     void aMessageNotConfirmedInTimeIsPublishedAgain() throws Exception {
-        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? NO_CONFIRM : ACK).publish(events(3));
+        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? NO_CONFIRM : ACK)
+                .publish(events(3));
 
         assertThat(broker.sent()).extracting(Sent::id).containsExactly(id(1), id(2), id(3), id(2), id(3));
     }
@@ -126,24 +136,32 @@ class ConfirmingPublisherTest {
 
         List<OutboxMessage> published = publisher.publish(events(3));
 
-        assertThat(broker.sent()).extracting(Sent::exchange, Sent::id).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(EVENTS, id(1)),
-                org.assertj.core.groups.Tuple.tuple(OutboxAmqp.DEAD_LETTER, id(2)),
-                org.assertj.core.groups.Tuple.tuple(EVENTS, id(3)));
+        assertThat(broker.sent())
+                .extracting(Sent::exchange, Sent::id)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(EVENTS, id(1)),
+                        org.assertj.core.groups.Tuple.tuple(OutboxAmqp.DEAD_LETTER, id(2)),
+                        org.assertj.core.groups.Tuple.tuple(EVENTS, id(3)));
         int first = broker.sent().get(0).channel();
         assertThat(broker.sent().get(1).channel()).isNotEqualTo(first);
         assertThat(broker.channelOpen(first)).isFalse();
         assertThat(published).extracting(OutboxMessage::eventId).containsExactly(id(1), id(2), id(3));
         assertThat(published.get(1).isDeadLetter()).isTrue();
         assertThat(published.get(1).deadLetterReason()).startsWith("RabbitMQ client refused the message: Short string");
-        assertThat(published.get(1).properties().getHeaders().get(OutboxAmqp.HEADER_ERROR).toString())
+        assertThat(published
+                        .get(1)
+                        .properties()
+                        .getHeaders()
+                        .get(OutboxAmqp.HEADER_ERROR)
+                        .toString())
                 .startsWith("RabbitMQ client refused the message");
         assertThat(published.get(0).isDeadLetter()).isFalse();
     }
 
     @Test
     void aRefusedDeadLetterBecomesAMinimalOneWithTheEventIdAndTheReason() throws Exception {
-        publisher((exchange, id, attempt) -> id.equals(id(2)) && (exchange.equals(EVENTS) || attempt == 1) ? REFUSE : ACK);
+        publisher((exchange, id, attempt) ->
+                id.equals(id(2)) && (exchange.equals(EVENTS) || attempt == 1) ? REFUSE : ACK);
 
         List<OutboxMessage> published = publisher.publish(events(3));
 
@@ -161,26 +179,36 @@ class ConfirmingPublisherTest {
                 .publish(events(1));
 
         assertThat(sentTo(OutboxAmqp.UNROUTED)).containsExactly(id(1), id(1));
-        // At connect, after the events exchange's return (its alternate exchange had no queue) and after the second return.
-        assertThat(broker.queueDeclarations()).filteredOn(d -> d.startsWith(OutboxAmqp.UNROUTED + " "))
-                .hasSize(3).allSatisfy(d -> assertThat(d).contains("x-max-length=1000", "x-overflow=reject-publish",
-                        "x-queue-type=classic"));
+        // At connect, after the events exchange's return (its alternate exchange had no queue) and after the second
+        // return.
+        assertThat(broker.queueDeclarations())
+                .filteredOn(d -> d.startsWith(OutboxAmqp.UNROUTED + " "))
+                .hasSize(3)
+                .allSatisfy(d -> assertThat(d)
+                        .contains("x-max-length=1000", "x-overflow=reject-publish", "x-queue-type=classic"));
         assertThat(unroutedCount()).isEqualTo(1.0);
     }
 
     @Test
     void aReturnFromTheDeadLetterExchangeDeclaresTheQueueAgainAndIsPublishedAgain() throws Exception {
         OutboxMessage deadLetter = MESSAGES.deadLetter(row(1), "payload is not valid JSON");
-        publisher((exchange, id, attempt) -> attempt == 1 ? RETURN_THEN_ACK : ACK).publish(List.of(deadLetter));
+        publisher((exchange, id, attempt) -> attempt == 1 ? RETURN_THEN_ACK : ACK)
+                .publish(List.of(deadLetter));
 
         assertThat(sentTo(OutboxAmqp.DEAD_LETTER)).containsExactly(id(1), id(1));
-        assertThat(broker.queueDeclarations()).filteredOn(d -> d.startsWith(OutboxAmqp.DEAD_LETTER + " "))
-                .containsExactly(OutboxAmqp.DEAD_LETTER + " {x-queue-type=classic}", OutboxAmqp.DEAD_LETTER + " {x-queue-type=classic}");
+        assertThat(broker.queueDeclarations())
+                .filteredOn(d -> d.startsWith(OutboxAmqp.DEAD_LETTER + " "))
+                .containsExactly(
+                        OutboxAmqp.DEAD_LETTER + " {x-queue-type=classic}",
+                        OutboxAmqp.DEAD_LETTER + " {x-queue-type=classic}");
         assertThat(unroutedCount()).isZero();
     }
 
     private List<String> sentTo(String exchange) {
-        return broker.sent().stream().filter(s -> s.exchange().equals(exchange)).map(Sent::id).toList();
+        return broker.sent().stream()
+                .filter(s -> s.exchange().equals(exchange))
+                .map(Sent::id)
+                .toList();
     }
 
     private double unroutedCount() {
@@ -192,12 +220,24 @@ class ConfirmingPublisherTest {
     }
 
     private static List<OutboxMessage> events(int first, int last) {
-        return IntStream.rangeClosed(first, last).mapToObj(n -> MESSAGES.toMessage(row(n))).toList();
+        return IntStream.rangeClosed(first, last)
+                .mapToObj(n -> MESSAGES.toMessage(row(n)))
+                .toList();
     }
 
     private static OutboxRow row(int n) {
-        return new OutboxRow("row-" + n, id(n), true, "test.event", "{\"n\":" + n + "}", true,
-                "2026-01-01T00:00:00Z", null, null, null, 0L);
+        return new OutboxRow(
+                "row-" + n,
+                id(n),
+                true,
+                "test.event",
+                "{\"n\":" + n + "}",
+                true,
+                "2026-01-01T00:00:00Z",
+                null,
+                null,
+                null,
+                0L);
     }
 
     private static String id(int n) {

@@ -32,7 +32,13 @@ import java.util.concurrent.TimeUnit;
 final class FakeBroker implements AutoCloseable {
 
     /** What RabbitMQ does with one publish. */
-    enum Outcome { ACK, NACK, RETURN_THEN_ACK, REFUSE, NO_CONFIRM }
+    enum Outcome {
+        ACK,
+        NACK,
+        RETURN_THEN_ACK,
+        REFUSE,
+        NO_CONFIRM
+    }
 
     /** Decides the outcome of the {@code attempt}-th publish (from 1) of message {@code id} to {@code exchange}. */
     @FunctionalInterface
@@ -46,8 +52,7 @@ final class FakeBroker implements AutoCloseable {
      * @param channel     which channel (1 = first opened)
      * @param unconfirmed how many messages of that channel were unconfirmed when it was sent
      */
-    record Sent(int channel, String exchange, String id, int unconfirmed) {
-    }
+    record Sent(int channel, String exchange, String id, int unconfirmed) {}
 
     private final Script script;
     private final ScheduledExecutorService connectionThread = Executors.newSingleThreadScheduledExecutor();
@@ -69,8 +74,9 @@ final class FakeBroker implements AutoCloseable {
 
     private void deliverWhilePublisherWaits() {
         Thread publisher = publishingThread;
-        if (publisher == null || (publisher.getState() != Thread.State.TIMED_WAITING
-                && publisher.getState() != Thread.State.WAITING)) {
+        if (publisher == null
+                || (publisher.getState() != Thread.State.TIMED_WAITING
+                        && publisher.getState() != Thread.State.WAITING)) {
             return;
         }
         List<Runnable> due;
@@ -96,34 +102,48 @@ final class FakeBroker implements AutoCloseable {
         }
         when(channel.isOpen()).thenAnswer(invocation -> state.open);
         doAnswer(invocation -> {
-            state.open = false;
-            return null;
-        }).when(channel).close();
+                    state.open = false;
+                    return null;
+                })
+                .when(channel)
+                .close();
         when(channel.getNextPublishSeqNo()).thenAnswer(invocation -> state.nextSeqNo);
         doAnswer(invocation -> {
-            state.confirms = invocation.getArgument(0);
-            return null;
-        }).when(channel).addConfirmListener(any(ConfirmListener.class));
+                    state.confirms = invocation.getArgument(0);
+                    return null;
+                })
+                .when(channel)
+                .addConfirmListener(any(ConfirmListener.class));
         doAnswer(invocation -> {
-            state.returns = invocation.getArgument(0);
-            return null;
-        }).when(channel).addReturnListener(any(ReturnCallback.class));
-        when(channel.queueDeclare(anyString(), anyBoolean(), anyBoolean(), anyBoolean(), any())).thenAnswer(invocation -> {
-            synchronized (this) {
-                queueDeclarations.add(invocation.getArgument(0) + " " + invocation.getArgument(4));
-            }
-            return null;
-        });
+                    state.returns = invocation.getArgument(0);
+                    return null;
+                })
+                .when(channel)
+                .addReturnListener(any(ReturnCallback.class));
+        when(channel.queueDeclare(anyString(), anyBoolean(), anyBoolean(), anyBoolean(), any()))
+                .thenAnswer(invocation -> {
+                    synchronized (this) {
+                        queueDeclarations.add(invocation.getArgument(0) + " " + invocation.getArgument(4));
+                    }
+                    return null;
+                });
         doAnswer(invocation -> {
-            publish(state, invocation.getArgument(0), invocation.getArgument(1), invocation.getArgument(3),
-                    invocation.getArgument(4));
-            return null;
-        }).when(channel).basicPublish(anyString(), anyString(), anyBoolean(), any(AMQP.BasicProperties.class),
-                any(byte[].class));
+                    publish(
+                            state,
+                            invocation.getArgument(0),
+                            invocation.getArgument(1),
+                            invocation.getArgument(3),
+                            invocation.getArgument(4));
+                    return null;
+                })
+                .when(channel)
+                .basicPublish(
+                        anyString(), anyString(), anyBoolean(), any(AMQP.BasicProperties.class), any(byte[].class));
         return channel;
     }
 
-    private void publish(State state, String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+    private void publish(
+            State state, String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
         publishingThread = Thread.currentThread();
         long seqNo = state.nextSeqNo++; // as ChannelN does: the number is used even when the client refuses the message
         String id = properties.getMessageId();

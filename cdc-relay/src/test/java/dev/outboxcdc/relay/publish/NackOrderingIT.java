@@ -52,7 +52,8 @@ class NackOrderingIT {
                 String firstNacked = ids.get(BOUNDED);
 
                 // The bounded queue is full: the relay keeps retrying the first event it rejected.
-                Awaitility.await().atMost(Duration.ofSeconds(30))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
                         .until(() -> Collections.frequency(all.messageIds(), firstNacked) >= 3);
                 List<String> beforeDrain = all.messageIds();
                 int firstRetry = firstRepeat(beforeDrain);
@@ -61,7 +62,8 @@ class NackOrderingIT {
 
                 List<String> drained = drain(channel, bounded);
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
-                Awaitility.await().atMost(Duration.ofSeconds(10))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> all.messageIds().lastIndexOf(ids.get(EVENTS - 1)) > beforeDrain.size());
 
                 assertThat(drained).containsExactlyElementsOf(ids);
@@ -86,17 +88,22 @@ class NackOrderingIT {
                 String bounded = declareFullAfterBounded(channel, settings.exchange());
                 List<String> ids = insertEvents(db);
                 String firstNacked = ids.get(BOUNDED);
-                Awaitility.await().atMost(Duration.ofSeconds(30))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
                         .until(() -> Collections.frequency(all.messageIds(), firstNacked) >= 3);
-                assertThat(all.messageIds()).as("nothing committed after the nacked event was sent")
+                assertThat(all.messageIds())
+                        .as("nothing committed after the nacked event was sent")
                         .doesNotContainAnyElementsOf(ids.subList(BOUNDED + 1, EVENTS));
 
                 List<String> drained = drain(channel, bounded);
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(drained).containsAll(ids));
-                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> all.messageIds().contains(ids.get(EVENTS - 1)));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> all.messageIds().contains(ids.get(EVENTS - 1)));
 
                 assertThat(drained).containsExactlyElementsOf(ids);
-                assertThat(withoutRepeats(all.messageIds())).as("every queue, every copy, in commit order")
+                assertThat(withoutRepeats(all.messageIds()))
+                        .as("every queue, every copy, in commit order")
                         .containsExactlyElementsOf(ids);
             } finally {
                 rabbit.deleteExchange(settings.exchange());
@@ -106,8 +113,13 @@ class NackOrderingIT {
 
     /** A queue bound to {@code exchange} that takes {@link #BOUNDED} events, then rejects (RabbitMQ nacks) the rest. */
     private static String declareFullAfterBounded(Channel channel, String exchange) throws Exception {
-        String bounded = channel.queueDeclare(UniqueNames.of("nack_bounded"), false, true, true,
-                Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish")).getQueue();
+        String bounded = channel.queueDeclare(
+                        UniqueNames.of("nack_bounded"),
+                        false,
+                        true,
+                        true,
+                        Map.of("x-max-length", BOUNDED, "x-overflow", "reject-publish"))
+                .getQueue();
         channel.queueBind(bounded, exchange, TYPE);
         return bounded;
     }

@@ -36,42 +36,57 @@ class TopologyTest {
     void declaresBothQueuesWithTheConfiguredType() throws IOException {
         recordDeclarations(null);
 
-        boolean alternate = new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection);
+        boolean alternate =
+                new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection);
 
         assertThat(alternate).isTrue();
-        assertThat(declared).hasSize(2).allSatisfy(arguments -> assertThat(arguments).containsEntry("x-queue-type", "quorum"));
+        assertThat(declared)
+                .hasSize(2)
+                .allSatisfy(arguments -> assertThat(arguments).containsEntry("x-queue-type", "quorum"));
     }
 
     @Test
     void keepsAQueueThatExistsWithTheOtherTypeAndCarriesOn() throws IOException {
-        recordDeclarations("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'outbox.dead-letter' in vhost '/':"
-                + " received the value 'quorum' of type 'longstr' but current is none");
+        recordDeclarations(
+                "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'outbox.dead-letter' in vhost '/':"
+                        + " received the value 'quorum' of type 'longstr' but current is none");
 
-        boolean alternate = new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection);
+        boolean alternate =
+                new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection);
 
         assertThat(alternate).isTrue();
         verify(channel).queueDeclarePassive(OutboxAmqp.DEAD_LETTER);
-        verify(channel).exchangeDeclare(eq("outbox.events"), any(com.rabbitmq.client.BuiltinExchangeType.class), eq(true),
-                eq(false), any());
+        verify(channel)
+                .exchangeDeclare(
+                        eq("outbox.events"),
+                        any(com.rabbitmq.client.BuiltinExchangeType.class),
+                        eq(true),
+                        eq(false),
+                        any());
     }
 
     @Test
     void anotherMismatchIsStillAnError() throws IOException {
         recordDeclarations("PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue 'outbox.dead-letter'");
 
-        assertThatThrownBy(() -> new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection))
+        assertThatThrownBy(() ->
+                        new Topology(new TopologySettings("outbox.events", 10, QueueType.QUORUM)).declare(connection))
                 .isInstanceOf(IOException.class);
     }
 
     /** Records declarations; the dead-letter queue's fails with {@code refusal} when it is not null. */
     private void recordDeclarations(String refusal) throws IOException {
-        when(channel.queueDeclare(anyString(), anyBoolean(), anyBoolean(), anyBoolean(), any())).thenAnswer(invocation -> {
-            declared.add(invocation.getArgument(4));
-            if (refusal != null && invocation.getArgument(0).equals(OutboxAmqp.DEAD_LETTER)) {
-                AMQP.Channel.Close close = new AMQP.Channel.Close.Builder().replyCode(406).replyText(refusal).build();
-                throw new IOException(new ShutdownSignalException(false, false, close, channel));
-            }
-            return null;
-        });
+        when(channel.queueDeclare(anyString(), anyBoolean(), anyBoolean(), anyBoolean(), any()))
+                .thenAnswer(invocation -> {
+                    declared.add(invocation.getArgument(4));
+                    if (refusal != null && invocation.getArgument(0).equals(OutboxAmqp.DEAD_LETTER)) {
+                        AMQP.Channel.Close close = new AMQP.Channel.Close.Builder()
+                                .replyCode(406)
+                                .replyText(refusal)
+                                .build();
+                        throw new IOException(new ShutdownSignalException(false, false, close, channel));
+                    }
+                    return null;
+                });
     }
 }

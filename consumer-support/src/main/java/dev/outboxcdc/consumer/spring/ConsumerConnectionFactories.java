@@ -25,8 +25,7 @@ final class ConsumerConnectionFactories {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerConnectionFactories.class);
 
-    private ConsumerConnectionFactories() {
-    }
+    private ConsumerConnectionFactories() {}
 
     /**
      * The factory, automatic recovery on.
@@ -37,7 +36,8 @@ final class ConsumerConnectionFactories {
     static ConnectionFactory create(OutboxConsumerProperties properties, Binder binder, SslBundles sslBundles) {
         BindResult<SpringRabbitProperties> spring = SpringRabbitProperties.bind(binder);
         if (properties.rabbitmqUri() != null) {
-            SSLContext context = properties.sslBundle() == null ? null
+            SSLContext context = properties.sslBundle() == null
+                    ? null
                     : bundleContext(sslBundles, properties.sslBundle(), "outbox.consumer.ssl-bundle");
             ConnectionFactory factory;
             try {
@@ -45,11 +45,16 @@ final class ConsumerConnectionFactories {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("outbox.consumer.rabbitmq-uri: " + e.getMessage());
             }
-            logBroker(factory, List.of(), factory.isSSL(), "outbox.consumer.rabbitmq-uri"
-                    + (spring.isBound() ? " (which replaces spring.rabbitmq.* for the consumer)" : ""));
+            logBroker(
+                    factory,
+                    List.of(),
+                    factory.isSSL(),
+                    "outbox.consumer.rabbitmq-uri"
+                            + (spring.isBound() ? " (which replaces spring.rabbitmq.* for the consumer)" : ""));
             return factory;
         }
-        String source = spring.isBound() ? "spring.rabbitmq.*"
+        String source = spring.isBound()
+                ? "spring.rabbitmq.*"
                 : "Spring Boot's defaults (neither spring.rabbitmq.* nor outbox.consumer.rabbitmq-uri is set)";
         return fromSpring(spring.orElseGet(() -> SpringRabbitProperties.defaults(binder)), sslBundles, source);
     }
@@ -58,7 +63,9 @@ final class ConsumerConnectionFactories {
         List<SpringRabbitAddress> addresses = parse(spring);
         SpringRabbitAddress first = addresses.isEmpty() ? null : addresses.get(0);
         ConnectionFactory factory = addresses.size() > 1
-                ? new AddressListConnectionFactory(addresses.stream().map(a -> new Address(a.host(), a.port())).toList())
+                ? new AddressListConnectionFactory(addresses.stream()
+                        .map(a -> new Address(a.host(), a.port()))
+                        .toList())
                 : new ConnectionFactory();
         factory.setHost(first != null ? first.host() : spring.host());
         factory.setPort(first != null ? first.port() : spring.determinePort());
@@ -69,10 +76,12 @@ final class ConsumerConnectionFactories {
             factory.setVirtualHost(virtualHost);
         }
         if (spring.connectionTimeout() != null) {
-            factory.setConnectionTimeout(Math.toIntExact(spring.connectionTimeout().toMillis()));
+            factory.setConnectionTimeout(
+                    Math.toIntExact(spring.connectionTimeout().toMillis()));
         }
         if (spring.requestedHeartbeat() != null) {
-            factory.setRequestedHeartbeat(Math.toIntExact(spring.requestedHeartbeat().toSeconds()));
+            factory.setRequestedHeartbeat(
+                    Math.toIntExact(spring.requestedHeartbeat().toSeconds()));
         }
         boolean tls = spring.determineSslEnabled();
         if (tls) {
@@ -80,8 +89,10 @@ final class ConsumerConnectionFactories {
             requireVerifiedTls(ssl);
             RabbitConnections.useTls(factory, sslContext(ssl, sslBundles), ssl.verifyHostname());
             if (!ssl.verifyHostname()) {
-                log.warn("spring.rabbitmq.ssl.verify-hostname=false: the outbox consumer checks the broker's certificate"
-                        + " chain but not that it names {}", factory.getHost());
+                log.warn(
+                        "spring.rabbitmq.ssl.verify-hostname=false: the outbox consumer checks the broker's certificate"
+                                + " chain but not that it names {}",
+                        factory.getHost());
             }
         }
         factory.setAutomaticRecoveryEnabled(true);
@@ -99,14 +110,16 @@ final class ConsumerConnectionFactories {
 
     private static void requireVerifiedTls(SpringRabbitProperties.Ssl ssl) {
         if (!ssl.validateServerCertificate()) {
-            throw new IllegalStateException("spring.rabbitmq.ssl.validate-server-certificate=false: the outbox consumer never"
-                    + " trusts any certificate. Give it the broker's CA instead: spring.ssl.bundle.pem.<name>.truststore.certificate"
-                    + "=<CA file> with spring.rabbitmq.ssl.bundle=<name>, or the JVM trust store (-Djavax.net.ssl.trustStore)");
+            throw new IllegalStateException(
+                    "spring.rabbitmq.ssl.validate-server-certificate=false: the outbox consumer never"
+                            + " trusts any certificate. Give it the broker's CA instead: spring.ssl.bundle.pem.<name>.truststore.certificate"
+                            + "=<CA file> with spring.rabbitmq.ssl.bundle=<name>, or the JVM trust store (-Djavax.net.ssl.trustStore)");
         }
         if (ssl.keyStore() != null || ssl.trustStore() != null) {
-            throw new IllegalStateException("spring.rabbitmq.ssl.key-store / trust-store are not read by the outbox consumer:"
-                    + " put them in a Spring SSL bundle (spring.ssl.bundle.jks.<name>.truststore.location=…,"
-                    + " .keystore.location=…) and set spring.rabbitmq.ssl.bundle=<name>");
+            throw new IllegalStateException(
+                    "spring.rabbitmq.ssl.key-store / trust-store are not read by the outbox consumer:"
+                            + " put them in a Spring SSL bundle (spring.ssl.bundle.jks.<name>.truststore.location=…,"
+                            + " .keystore.location=…) and set spring.rabbitmq.ssl.bundle=<name>");
         }
     }
 
@@ -122,28 +135,37 @@ final class ConsumerConnectionFactories {
             }
             return SSLContext.getDefault();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("spring.rabbitmq.ssl.algorithm=" + ssl.algorithm() + " cannot be used: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "spring.rabbitmq.ssl.algorithm=" + ssl.algorithm() + " cannot be used: " + e.getMessage(), e);
         }
     }
 
     private static SSLContext bundleContext(SslBundles sslBundles, String bundle, String property) {
         if (sslBundles == null) {
             throw new IllegalStateException(property + "=" + bundle + " but the application has no SSL bundles"
-                    + " (SslAutoConfiguration): define spring.ssl.bundle.pem." + bundle + ".truststore.certificate=<CA file>");
+                    + " (SslAutoConfiguration): define spring.ssl.bundle.pem." + bundle
+                    + ".truststore.certificate=<CA file>");
         }
         try {
             return sslBundles.getBundle(bundle).createSslContext();
         } catch (NoSuchSslBundleException e) {
-            throw new IllegalStateException(property + "=" + bundle + ": " + e.getMessage() + "; define spring.ssl.bundle.pem."
-                    + bundle + ".truststore.certificate=<CA file> (or a jks bundle)");
+            throw new IllegalStateException(
+                    property + "=" + bundle + ": " + e.getMessage() + "; define spring.ssl.bundle.pem." + bundle
+                            + ".truststore.certificate=<CA file> (or a jks bundle)");
         }
     }
 
-    private static void logBroker(ConnectionFactory factory, List<SpringRabbitAddress> addresses, boolean tls, String source) {
+    private static void logBroker(
+            ConnectionFactory factory, List<SpringRabbitAddress> addresses, boolean tls, String source) {
         String endpoints = addresses.size() > 1
                 ? addresses.stream().map(SpringRabbitAddress::endpoint).collect(Collectors.joining(", ", "[", "]"))
                 : factory.getHost() + ":" + factory.getPort();
-        log.info("Outbox consumer broker: {} virtual host '{}' as user '{}', TLS {}; from {}", endpoints,
-                factory.getVirtualHost(), factory.getUsername(), tls ? "on" : "off", source);
+        log.info(
+                "Outbox consumer broker: {} virtual host '{}' as user '{}', TLS {}; from {}",
+                endpoints,
+                factory.getVirtualHost(),
+                factory.getUsername(),
+                tls ? "on" : "off",
+                source);
     }
 }

@@ -17,8 +17,8 @@ import org.springframework.context.ApplicationListener;
  * consumer still waits (a start during an outage), it refuses traffic again. Listener calls are short and
  * synchronised; they come from consumer threads and from the context's event multicaster.
  */
-public final class ConsumerReadinessPublisher implements ConsumerStateListener,
-        ApplicationListener<AvailabilityChangeEvent<ReadinessState>> {
+public final class ConsumerReadinessPublisher
+        implements ConsumerStateListener, ApplicationListener<AvailabilityChangeEvent<ReadinessState>> {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerReadinessPublisher.class);
 

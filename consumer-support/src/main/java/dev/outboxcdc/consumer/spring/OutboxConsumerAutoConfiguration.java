@@ -43,8 +43,13 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Every bean backs off when the application defines its own; {@code outbox.consumer.enabled=false} switches
  * all of it off.
  */
-@AutoConfiguration(after = {DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class, SslAutoConfiguration.class,
-    ApplicationAvailabilityAutoConfiguration.class},
+@AutoConfiguration(
+        after = {
+            DataSourceAutoConfiguration.class,
+            TransactionAutoConfiguration.class,
+            SslAutoConfiguration.class,
+            ApplicationAvailabilityAutoConfiguration.class
+        },
         afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({DataSourceUtils.class, ConnectionFactory.class})
 @ConditionalOnBooleanProperty(name = "outbox.consumer.enabled", matchIfMissing = true)
@@ -56,8 +61,8 @@ public class OutboxConsumerAutoConfiguration {
     /** The broker connection: {@code outbox.consumer.rabbitmq-uri}, else {@code spring.rabbitmq.*}. */
     @Bean
     @ConditionalOnMissingBean(ConnectionFactory.class)
-    ConnectionFactory outboxConsumerConnectionFactory(OutboxConsumerProperties properties, Environment environment,
-            ObjectProvider<SslBundles> sslBundles) {
+    ConnectionFactory outboxConsumerConnectionFactory(
+            OutboxConsumerProperties properties, Environment environment, ObjectProvider<SslBundles> sslBundles) {
         return ConsumerConnectionFactories.create(properties, Binder.get(environment), sslBundles.getIfAvailable());
     }
 
@@ -69,8 +74,8 @@ public class OutboxConsumerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ConsumerReadinessPublisher outboxConsumerReadiness(ApplicationEventPublisher publisher,
-            ObjectProvider<ApplicationAvailability> availability) {
+    ConsumerReadinessPublisher outboxConsumerReadiness(
+            ApplicationEventPublisher publisher, ObjectProvider<ApplicationAvailability> availability) {
         return new ConsumerReadinessPublisher(publisher, availability.getIfAvailable());
     }
 
@@ -78,9 +83,14 @@ public class OutboxConsumerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @DependsOnDatabaseInitialization
-    OutboxConsumer outboxConsumer(OutboxConsumerProperties properties, Environment environment, Transactions transactions,
-            ConnectionFactory connectionFactory, ObjectProvider<Subscription> subscriptions,
-            ObjectProvider<ConsumerMetrics> metrics, ObjectProvider<ConsumerStateListener> stateListeners) {
+    OutboxConsumer outboxConsumer(
+            OutboxConsumerProperties properties,
+            Environment environment,
+            Transactions transactions,
+            ConnectionFactory connectionFactory,
+            ObjectProvider<Subscription> subscriptions,
+            ObjectProvider<ConsumerMetrics> metrics,
+            ObjectProvider<ConsumerStateListener> stateListeners) {
         List<ConsumerStateListener> listeners = stateListeners.orderedStream().toList();
         OutboxConsumer.Builder builder = OutboxConsumer.builder()
                 .name(consumerName(properties, environment))
@@ -116,7 +126,8 @@ public class OutboxConsumerAutoConfiguration {
 
     /** The consumer's name: {@code outbox.consumer.name}, else {@code spring.application.name}. */
     static String consumerName(OutboxConsumerProperties properties, Environment environment) {
-        String name = properties.name() != null ? properties.name() : environment.getProperty("spring.application.name");
+        String name =
+                properties.name() != null ? properties.name() : environment.getProperty("spring.application.name");
         if (name == null || name.isBlank()) {
             throw new IllegalStateException("Set outbox.consumer.name (or spring.application.name): it names this"
                     + " consumer's queues and its processed_events records");
@@ -131,10 +142,11 @@ public class OutboxConsumerAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ConsumerMetrics outboxConsumerMetrics(ObjectProvider<MeterRegistry> registry, OutboxConsumerProperties properties,
-                Environment environment) {
+        ConsumerMetrics outboxConsumerMetrics(
+                ObjectProvider<MeterRegistry> registry, OutboxConsumerProperties properties, Environment environment) {
             MeterRegistry meterRegistry = registry.getIfAvailable();
-            return meterRegistry == null ? ConsumerMetrics.NONE
+            return meterRegistry == null
+                    ? ConsumerMetrics.NONE
                     : new MicrometerConsumerMetrics(meterRegistry, consumerName(properties, environment));
         }
     }

@@ -22,8 +22,8 @@ public class OutboxConsumerHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "outboxConsumerHealthIndicator")
-    OutboxConsumerHealthIndicator outboxConsumerHealthIndicator(OutboxConsumer consumer,
-            ObjectProvider<OutboxConsumerLifecycle> lifecycle) {
+    OutboxConsumerHealthIndicator outboxConsumerHealthIndicator(
+            OutboxConsumer consumer, ObjectProvider<OutboxConsumerLifecycle> lifecycle) {
         return new OutboxConsumerHealthIndicator(consumer, lifecycle.getIfUnique());
     }
 }

@@ -34,6 +34,8 @@ public final class OutboxConsumerHealthIndicator implements HealthIndicator {
             case WAITING_FOR_DATABASE, WAITING_FOR_BROKER -> Health.outOfService();
             case STOPPED -> lifecycle != null && lifecycle.isRunning() ? Health.down() : Health.unknown();
         };
-        return health.withDetail("state", state.name()).withDetail("queues", consumer.queues()).build();
+        return health.withDetail("state", state.name())
+                .withDetail("queues", consumer.queues())
+                .build();
     }
 }

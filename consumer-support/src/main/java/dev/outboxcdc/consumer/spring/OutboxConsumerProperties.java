@@ -62,27 +62,31 @@ public record OutboxConsumerProperties(
         rabbitmqUri = blankToNull(rabbitmqUri);
         sslBundle = blankToNull(sslBundle);
         exchange = exchange == null ? OutboxAmqp.EVENTS_EXCHANGE : exchange;
-        maxOutageBackoff = maxOutageBackoff == null ? OutboxConsumer.Builder.DEFAULT_MAX_OUTAGE_BACKOFF : maxOutageBackoff;
+        maxOutageBackoff =
+                maxOutageBackoff == null ? OutboxConsumer.Builder.DEFAULT_MAX_OUTAGE_BACKOFF : maxOutageBackoff;
         retention = retention == null ? DEFAULT_RETENTION : retention;
         pruneInterval = pruneInterval == null ? DEFAULT_PRUNE_INTERVAL : pruneInterval;
         queueType = queueType == null || queueType.isBlank() ? QueueType.CLASSIC.value() : queueType.strip();
         try {
             QueueType.parse(queueType);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("outbox.consumer.queue-type=" + queueType + " is not a queue type: use"
-                    + " classic or quorum");
+            throw new IllegalArgumentException(
+                    "outbox.consumer.queue-type=" + queueType + " is not a queue type: use" + " classic or quorum");
         }
         if (exchange.isBlank()) {
-            throw new IllegalArgumentException("outbox.consumer.exchange must not be blank; leave it unset for "
-                    + OutboxAmqp.EVENTS_EXCHANGE);
+            throw new IllegalArgumentException(
+                    "outbox.consumer.exchange must not be blank; leave it unset for " + OutboxAmqp.EVENTS_EXCHANGE);
         }
         if (sslBundle != null && rabbitmqUri == null) {
-            throw new IllegalArgumentException("outbox.consumer.ssl-bundle only applies to outbox.consumer.rabbitmq-uri;"
-                    + " the broker comes from spring.rabbitmq.*: set spring.rabbitmq.ssl.bundle=" + sslBundle + " instead");
+            throw new IllegalArgumentException(
+                    "outbox.consumer.ssl-bundle only applies to outbox.consumer.rabbitmq-uri;"
+                            + " the broker comes from spring.rabbitmq.*: set spring.rabbitmq.ssl.bundle=" + sslBundle
+                            + " instead");
         }
         if (sslBundle != null && !rabbitmqUri.strip().toLowerCase(Locale.ROOT).startsWith("amqps://")) {
-            throw new IllegalArgumentException("outbox.consumer.ssl-bundle is set, so outbox.consumer.rabbitmq-uri must be an"
-                    + " amqps:// URI (TLS), not " + RabbitConnections.maskUri(rabbitmqUri));
+            throw new IllegalArgumentException(
+                    "outbox.consumer.ssl-bundle is set, so outbox.consumer.rabbitmq-uri must be an"
+                            + " amqps:// URI (TLS), not " + RabbitConnections.maskUri(rabbitmqUri));
         }
         requireBetween("max-outage-backoff", maxOutageBackoff, Duration.ofMillis(100), Duration.ofMinutes(10));
         requireBetween("retention", retention, Duration.ofMinutes(1), Duration.ofDays(3650));
@@ -109,8 +113,8 @@ public record OutboxConsumerProperties(
 
     private static void requireBetween(String property, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException("outbox.consumer." + property + " must be between " + min + " and " + max
-                    + ", was " + value);
+            throw new IllegalArgumentException(
+                    "outbox.consumer." + property + " must be between " + min + " and " + max + ", was " + value);
         }
     }
 }

@@ -23,8 +23,8 @@ final class ProcessedEventsPruner implements AutoCloseable {
     });
 
     ProcessedEventsPruner(DataSource dataSource, Duration retention, Duration interval) {
-        executor.scheduleWithFixedDelay(() -> prune(dataSource, retention), interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> prune(dataSource, retention), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static void prune(DataSource dataSource, Duration retention) {

@@ -14,7 +14,8 @@ import dev.outboxcdc.consumer.RabbitConnections;
  * @param virtualHost the virtual host, or null
  * @param secure      true for amqps://, false for amqp://, null without a scheme
  */
-record SpringRabbitAddress(String host, int port, String username, String password, String virtualHost, Boolean secure) {
+record SpringRabbitAddress(
+        String host, int port, String username, String password, String virtualHost, Boolean secure) {
 
     static final int DEFAULT_PORT = 5672;
     static final int DEFAULT_TLS_PORT = 5671;
@@ -66,7 +67,8 @@ record SpringRabbitAddress(String host, int port, String username, String passwo
         }
         int port;
         try {
-            port = hasPort ? Integer.parseInt(rest.substring(colon + 1))
+            port = hasPort
+                    ? Integer.parseInt(rest.substring(colon + 1))
                     : (secure != null ? secure : secureDefault) ? DEFAULT_TLS_PORT : DEFAULT_PORT;
         } catch (NumberFormatException e) {
             throw invalid(input, "the port is not a number");
@@ -75,8 +77,9 @@ record SpringRabbitAddress(String host, int port, String username, String passwo
     }
 
     private static IllegalArgumentException invalid(String input, String reason) {
-        return new IllegalArgumentException("spring.rabbitmq.addresses entry '" + RabbitConnections.maskUri(input.strip())
-                + "' is not host[:port], [amqp[s]://][user:password@]host[:port][/vhost]: " + reason);
+        return new IllegalArgumentException(
+                "spring.rabbitmq.addresses entry '" + RabbitConnections.maskUri(input.strip())
+                        + "' is not host[:port], [amqp[s]://][user:password@]host[:port][/vhost]: " + reason);
     }
 
     @Override

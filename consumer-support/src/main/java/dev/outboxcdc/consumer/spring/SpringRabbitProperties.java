@@ -3,8 +3,8 @@ package dev.outboxcdc.consumer.spring;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.BindResult;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -28,7 +28,12 @@ record SpringRabbitProperties(
     static final String PREFIX = "spring.rabbitmq";
 
     SpringRabbitProperties {
-        addresses = addresses == null ? List.of() : addresses.stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
+        addresses = addresses == null
+                ? List.of()
+                : addresses.stream()
+                        .map(String::strip)
+                        .filter(a -> !a.isEmpty())
+                        .toList();
     }
 
     /**
@@ -42,9 +47,14 @@ record SpringRabbitProperties(
      * @param keyStore                  not read: use a bundle (refused when set)
      * @param trustStore                not read: use a bundle (refused when set)
      */
-    record Ssl(Boolean enabled, String bundle, @DefaultValue("true") boolean verifyHostname,
-            @DefaultValue("true") boolean validateServerCertificate, String algorithm, String keyStore, String trustStore) {
-    }
+    record Ssl(
+            Boolean enabled,
+            String bundle,
+            @DefaultValue("true") boolean verifyHostname,
+            @DefaultValue("true") boolean validateServerCertificate,
+            String algorithm,
+            String keyStore,
+            String trustStore) {}
 
     /** Binds {@code spring.rabbitmq.*}; empty when none is set. */
     static BindResult<SpringRabbitProperties> bind(Binder binder) {
@@ -59,14 +69,18 @@ record SpringRabbitProperties(
     /** The entries of {@code addresses}, parsed; empty when only host and port are set. */
     List<SpringRabbitAddress> parsedAddresses() {
         boolean secureDefault = Boolean.TRUE.equals(ssl.enabled());
-        return addresses.stream().map(address -> SpringRabbitAddress.parse(address, secureDefault)).toList();
+        return addresses.stream()
+                .map(address -> SpringRabbitAddress.parse(address, secureDefault))
+                .toList();
     }
 
     /** Whether TLS is on: {@code ssl.enabled} (or a bundle), unless the first address says amqp:// or amqps://. */
     boolean determineSslEnabled() {
         boolean enabledByDefault = Boolean.TRUE.equals(ssl.enabled()) || ssl.bundle() != null;
         List<SpringRabbitAddress> parsed = parsedAddresses();
-        return parsed.isEmpty() || parsed.get(0).secure() == null ? enabledByDefault : parsed.get(0).secure();
+        return parsed.isEmpty() || parsed.get(0).secure() == null
+                ? enabledByDefault
+                : parsed.get(0).secure();
     }
 
     /** The port when no address is given: {@code port}, else 5671 with {@code ssl.enabled=true}, else 5672. */
@@ -74,13 +88,15 @@ record SpringRabbitProperties(
         if (port != null) {
             return port;
         }
-        return Boolean.TRUE.equals(ssl.enabled()) ? SpringRabbitAddress.DEFAULT_TLS_PORT : SpringRabbitAddress.DEFAULT_PORT;
+        return Boolean.TRUE.equals(ssl.enabled())
+                ? SpringRabbitAddress.DEFAULT_TLS_PORT
+                : SpringRabbitAddress.DEFAULT_PORT;
     }
 
     /** Without the password, which a record's own toString would print. */
     @Override
     public String toString() {
-        return "SpringRabbitProperties[host=" + host + ", port=" + port + ", addresses=" + parsedAddresses() + ", username="
-                + username + ", virtualHost=" + virtualHost + ", ssl=" + ssl + "]";
+        return "SpringRabbitProperties[host=" + host + ", port=" + port + ", addresses=" + parsedAddresses()
+                + ", username=" + username + ", virtualHost=" + virtualHost + ", ssl=" + ssl + "]";
     }
 }

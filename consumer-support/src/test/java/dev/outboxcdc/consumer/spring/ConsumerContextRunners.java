@@ -19,8 +19,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 /** Context runners for the auto-configuration tests: no PostgreSQL or RabbitMQ is touched (auto-startup off). */
 final class ConsumerContextRunners {
 
-    private ConsumerContextRunners() {
-    }
+    private ConsumerContextRunners() {}
 
     /** The auto-configuration, a payroll application with one subscription, name payroll, auto-startup off. */
     static ApplicationContextRunner payroll() {
@@ -30,8 +29,10 @@ final class ConsumerContextRunners {
     /** {@link #payroll()} on {@code dataSource}. */
     static ApplicationContextRunner payroll(Supplier<DataSource> dataSource) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OutboxConsumerAutoConfiguration.class,
-                        OutboxConsumerHealthAutoConfiguration.class, SslAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(
+                        OutboxConsumerAutoConfiguration.class,
+                        OutboxConsumerHealthAutoConfiguration.class,
+                        SslAutoConfiguration.class,
                         ApplicationAvailabilityAutoConfiguration.class))
                 .withBean("dataSource", DataSource.class, dataSource)
                 .withUserConfiguration(PayrollApplication.class)
@@ -59,7 +60,7 @@ final class ConsumerContextRunners {
 
         @Bean
         Subscription employeeCreated() {
-            return Subscription.to((event, connection) -> { }, "employee.created");
+            return Subscription.to((event, connection) -> {}, "employee.created");
         }
     }
 }

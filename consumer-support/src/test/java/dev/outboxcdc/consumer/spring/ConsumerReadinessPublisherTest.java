@@ -53,7 +53,8 @@ class ConsumerReadinessPublisherTest {
             ConsumerReadinessPublisher readiness = context.getBean(ConsumerReadinessPublisher.class);
             readiness.changed(ConsumerState.WAITING_FOR_DATABASE);
 
-            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC); // what SpringApplication does when ready
+            AvailabilityChangeEvent.publish(
+                    context, ReadinessState.ACCEPTING_TRAFFIC); // what SpringApplication does when ready
 
             assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
             readiness.changed(ConsumerState.RUNNING);

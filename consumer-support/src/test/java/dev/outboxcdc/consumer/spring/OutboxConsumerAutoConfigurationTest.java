@@ -28,12 +28,18 @@ class OutboxConsumerAutoConfigurationTest {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("payroll.employee.created");
-            assertThat(context).hasSingleBean(OutboxConsumerLifecycle.class).hasSingleBean(ProcessedEventsPruner.class)
-                    .hasSingleBean(ConsumerReadinessPublisher.class).hasBean("outboxConsumerConnectionFactory")
-                    .hasBean("outboxConsumerHealthIndicator").doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
+            assertThat(context)
+                    .hasSingleBean(OutboxConsumerLifecycle.class)
+                    .hasSingleBean(ProcessedEventsPruner.class)
+                    .hasSingleBean(ConsumerReadinessPublisher.class)
+                    .hasBean("outboxConsumerConnectionFactory")
+                    .hasBean("outboxConsumerHealthIndicator")
+                    .doesNotHaveBean(ProcessedEventsSchemaInitializer.class);
             assertThat(context.getBean(Transactions.class)).isInstanceOf(SpringTransactions.class);
-            assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup()).isFalse();
-            assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isFalse();
+            assertThat(context.getBean(OutboxConsumerLifecycle.class).isAutoStartup())
+                    .isFalse();
+            assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning())
+                    .isFalse();
         });
     }
 
@@ -47,31 +53,44 @@ class OutboxConsumerAutoConfigurationTest {
             assertThat(context.getBean(ProcessedEventsPruner.class)).isSameAs(context.getBean("ownPruner"));
             assertThat(context.getBean(OutboxConsumerLifecycle.class)).isSameAs(context.getBean("ownLifecycle"));
             assertThat(context.getBean(ConsumerReadinessPublisher.class)).isSameAs(context.getBean("ownReadiness"));
-            assertThat(context.getBean("outboxConsumerHealthIndicator")).isSameAs(context.getBean(OwnBeans.class).health);
+            assertThat(context.getBean("outboxConsumerHealthIndicator"))
+                    .isSameAs(context.getBean(OwnBeans.class).health);
         });
     }
 
     @Test
     void theAutoConfiguredLifecycleStartsAndStopsTheApplicationsOwnConsumer() {
-        runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.auto-startup=true").run(context -> {
-            StubOutboxConsumer consumer = context.getBean(StubOutboxConsumer.class);
-            assertThat(consumer.starts).isEqualTo(1);
-            assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning()).isTrue();
-            context.close();
-            assertThat(consumer.closes).isPositive();
-        });
+        runner.withUserConfiguration(OwnConsumer.class)
+                .withPropertyValues("outbox.consumer.auto-startup=true")
+                .run(context -> {
+                    StubOutboxConsumer consumer = context.getBean(StubOutboxConsumer.class);
+                    assertThat(consumer.starts).isEqualTo(1);
+                    assertThat(context.getBean(OutboxConsumerLifecycle.class).isRunning())
+                            .isTrue();
+                    context.close();
+                    assertThat(consumer.closes).isPositive();
+                });
     }
 
     @Test
     void enabledFalseSwitchesEverythingOff() {
-        runner.withUserConfiguration(OwnConsumer.class).withPropertyValues("outbox.consumer.enabled=false").run(context -> {
-            assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumerLifecycle.class)
-                    .doesNotHaveBean(ConnectionFactory.class).doesNotHaveBean(Transactions.class)
-                    .doesNotHaveBean(ProcessedEventsPruner.class).doesNotHaveBean(ConsumerReadinessPublisher.class)
-                    .doesNotHaveBean(ConsumerMetrics.class).doesNotHaveBean(HealthIndicator.class)
-                    .doesNotHaveBean(OutboxConsumerProperties.class);
-            assertThat(context.getBeansOfType(OutboxConsumer.class)).as("only the application's own").hasSize(1);
-        });
+        runner.withUserConfiguration(OwnConsumer.class)
+                .withPropertyValues("outbox.consumer.enabled=false")
+                .run(context -> {
+                    assertThat(context)
+                            .hasNotFailed()
+                            .doesNotHaveBean(OutboxConsumerLifecycle.class)
+                            .doesNotHaveBean(ConnectionFactory.class)
+                            .doesNotHaveBean(Transactions.class)
+                            .doesNotHaveBean(ProcessedEventsPruner.class)
+                            .doesNotHaveBean(ConsumerReadinessPublisher.class)
+                            .doesNotHaveBean(ConsumerMetrics.class)
+                            .doesNotHaveBean(HealthIndicator.class)
+                            .doesNotHaveBean(OutboxConsumerProperties.class);
+                    assertThat(context.getBeansOfType(OutboxConsumer.class))
+                            .as("only the application's own")
+                            .hasSize(1);
+                });
         runner.withPropertyValues("outbox.consumer.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxConsumer.class));
     }
@@ -80,34 +99,44 @@ class OutboxConsumerAutoConfigurationTest {
     void aConsumerWithoutANameFailsTheStartSayingWhatToSet() {
         runner.withPropertyValues("outbox.consumer.name=").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("Set outbox.consumer.name (or spring.application.name)");
+            assertThat(ConsumerContextRunners.rootCauseMessage(context))
+                    .contains("Set outbox.consumer.name (or spring.application.name)");
         });
     }
 
     @Test
     void theNameDefaultsToTheApplicationName() {
         runner.withPropertyValues("outbox.consumer.name=", "spring.application.name=accounting")
-                .run(context -> assertThat(context.getBean(OutboxConsumer.class).queues()).containsExactly("accounting.employee.created"));
+                .run(context -> assertThat(context.getBean(OutboxConsumer.class).queues())
+                        .containsExactly("accounting.employee.created"));
     }
 
     @Test
     void badPropertiesFailTheStartNamingTheProperty() {
         runner.withPropertyValues("outbox.consumer.max-outage-backoff=10ms")
-                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("outbox.consumer.max-outage-backoff"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context))
+                        .contains("outbox.consumer.max-outage-backoff"));
         runner.withPropertyValues("outbox.consumer.exchange= ")
-                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context)).contains("outbox.consumer.exchange must not be blank"));
+                .run(context -> assertThat(ConsumerContextRunners.rootCauseMessage(context))
+                        .contains("outbox.consumer.exchange must not be blank"));
     }
 
     @Test
     void initializeSchemaRunsTheShippedProcessedEventsDdlOnTheApplicationsDataSource() {
         RecordingDataSource recording = new RecordingDataSource();
-        ConsumerContextRunners.payroll(recording::dataSource).withPropertyValues("outbox.consumer.initialize-schema=true")
+        ConsumerContextRunners.payroll(recording::dataSource)
+                .withPropertyValues("outbox.consumer.initialize-schema=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(ProcessedEventsSchemaInitializer.class);
-                    assertThat(recording.executed).anySatisfy(sql -> assertThat(sql).contains("CREATE TABLE IF NOT EXISTS processed_events"))
-                            .anySatisfy(sql -> assertThat(sql).contains("CREATE INDEX IF NOT EXISTS processed_events_processed_at_idx"));
+                    assertThat(recording.executed)
+                            .anySatisfy(sql -> assertThat(sql).contains("CREATE TABLE IF NOT EXISTS processed_events"))
+                            .anySatisfy(sql -> assertThat(sql)
+                                    .contains("CREATE INDEX IF NOT EXISTS processed_events_processed_at_idx"));
                 });
-        assertThat(new DefaultResourceLoader().getResource(ProcessedEventsSchemaInitializer.SCHEMA_LOCATION).exists()).isTrue();
+        assertThat(new DefaultResourceLoader()
+                        .getResource(ProcessedEventsSchemaInitializer.SCHEMA_LOCATION)
+                        .exists())
+                .isTrue();
     }
 
     @Test
@@ -139,16 +168,21 @@ class OutboxConsumerAutoConfigurationTest {
 
     @Test
     void theQueueTypeIsClassicOrQuorum() {
-        runner.withPropertyValues("outbox.consumer.queue-type=Quorum").run(context -> assertThat(
-                context.getBean(OutboxConsumerProperties.class).queueTypeValue()).isEqualTo(dev.outboxcdc.envelope.QueueType.QUORUM));
-        runner.withPropertyValues("outbox.consumer.queue-type=stream").run(context -> assertThat(context).hasFailed()
-                .getFailure().hasStackTraceContaining("outbox.consumer.queue-type=stream is not a queue type"));
+        runner.withPropertyValues("outbox.consumer.queue-type=Quorum")
+                .run(context -> assertThat(
+                                context.getBean(OutboxConsumerProperties.class).queueTypeValue())
+                        .isEqualTo(dev.outboxcdc.envelope.QueueType.QUORUM));
+        runner.withPropertyValues("outbox.consumer.queue-type=stream")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("outbox.consumer.queue-type=stream is not a queue type"));
     }
 
     @Test
     void propertiesNeverPrintThePassword() {
         OutboxConsumerProperties properties = new Binder(new MapConfigurationPropertySource(
-                Map.of("outbox.consumer.rabbitmq-uri", "amqp://payroll:s3cr3t-pw@mq/%2F")))
+                        Map.of("outbox.consumer.rabbitmq-uri", "amqp://payroll:s3cr3t-pw@mq/%2F")))
                 .bindOrCreate("outbox.consumer", OutboxConsumerProperties.class);
 
         assertThat(properties.toString()).contains("amqp://payroll:****@mq/%2F").doesNotContain("s3cr3t-pw");
@@ -178,8 +212,7 @@ class OutboxConsumerAutoConfigurationTest {
 
         @Bean
         ConsumerMetrics ownMetrics() {
-            return new ConsumerMetrics() {
-            };
+            return new ConsumerMetrics() {};
         }
 
         @Bean(destroyMethod = "close")
@@ -194,7 +227,7 @@ class OutboxConsumerAutoConfigurationTest {
 
         @Bean
         ConsumerReadinessPublisher ownReadiness() {
-            return new ConsumerReadinessPublisher(event -> { }, null);
+            return new ConsumerReadinessPublisher(event -> {}, null);
         }
 
         @Bean

@@ -21,7 +21,9 @@ class OutboxConsumerHealthIndicatorTest {
         Health health = indicator.health();
 
         assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsEntry("state", "RUNNING").containsEntry("queues", List.of("stub.employee.created"));
+        assertThat(health.getDetails())
+                .containsEntry("state", "RUNNING")
+                .containsEntry("queues", List.of("stub.employee.created"));
     }
 
     @Test

@@ -68,8 +68,12 @@ class SpringConsumerIT {
 
     @AfterAll
     static void cleanUp() {
-        for (String queue : new String[] {NAME + ".employee.created", NAME + ".employee.created.dlq",
-            NAME + ".employee.created.retry.1", NAME + ".employee.created.retry.2"}) {
+        for (String queue : new String[] {
+            NAME + ".employee.created",
+            NAME + ".employee.created.dlq",
+            NAME + ".employee.created.retry.1",
+            NAME + ".employee.created.retry.2"
+        }) {
             rabbit.deleteQueue(queue);
         }
         rabbit.deleteExchange(EXCHANGE);
@@ -78,10 +82,13 @@ class SpringConsumerIT {
 
     @Autowired
     private MeterRegistry registry;
+
     @Autowired
     private OutboxConsumer consumer;
+
     @Autowired
     private ApplicationAvailability availability;
+
     @Autowired
     @Qualifier("outboxConsumerHealthIndicator")
     private HealthIndicator health;
@@ -101,23 +108,32 @@ class SpringConsumerIT {
         publish(eventId, "Ada");
         publish(failing, "FAIL");
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> counter("outbox.consumer.events.dead.lettered") == 1
-                && counter("outbox.consumer.events.handled") == 1 && counter("outbox.consumer.events.duplicates") == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> counter("outbox.consumer.events.dead.lettered") == 1
+                        && counter("outbox.consumer.events.handled") == 1
+                        && counter("outbox.consumer.events.duplicates") == 1);
         assertThat(consumer.queues()).containsExactly(NAME + ".employee.created");
-        assertThat(db.queryStrings("SELECT name FROM payroll_records")).as("the failing handler's insert rolled back")
+        assertThat(db.queryStrings("SELECT name FROM payroll_records"))
+                .as("the failing handler's insert rolled back")
                 .containsExactly("Ada");
         assertThat(counter("outbox.consumer.events.retried")).isEqualTo(2);
     }
 
     private double counter(String name) {
-        return registry.find(name).tag("consumer", NAME).counters().stream().mapToDouble(c -> c.count()).sum();
+        return registry.find(name).tag("consumer", NAME).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private static void publish(UUID eventId, String name) {
-        byte[] body = EnvelopeCodec.write(eventId.toString(), "employee.created", Instant.now().toString(),
-                "{\"name\": \"" + name + "\"}");
-        rabbit.withChannel(channel -> channel.basicPublish(EXCHANGE, "employee.created",
-                new AMQP.BasicProperties.Builder().deliveryMode(2).build(), body));
+        byte[] body = EnvelopeCodec.write(
+                eventId.toString(), "employee.created", Instant.now().toString(), "{\"name\": \"" + name + "\"}");
+        rabbit.withChannel(channel -> channel.basicPublish(
+                EXCHANGE,
+                "employee.created",
+                new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+                body));
     }
 
     @SpringBootApplication
@@ -130,13 +146,19 @@ class SpringConsumerIT {
 
         @Bean
         Subscription employeeCreated(JdbcTemplate jdbc) {
-            return Subscription.to((event, connection) -> {
-                String name = event.data().get("name").textValue();
-                jdbc.update("INSERT INTO payroll_records (employee_event, name) VALUES (?, ?)", event.eventId(), name);
-                if (name.equals("FAIL")) {
-                    throw new IllegalStateException("no salary grade for " + name);
-                }
-            }, "employee.created").withRetry(new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)));
+            return Subscription.to(
+                            (event, connection) -> {
+                                String name = event.data().get("name").textValue();
+                                jdbc.update(
+                                        "INSERT INTO payroll_records (employee_event, name) VALUES (?, ?)",
+                                        event.eventId(),
+                                        name);
+                                if (name.equals("FAIL")) {
+                                    throw new IllegalStateException("no salary grade for " + name);
+                                }
+                            },
+                            "employee.created")
+                    .withRetry(new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)));
         }
     }
 }

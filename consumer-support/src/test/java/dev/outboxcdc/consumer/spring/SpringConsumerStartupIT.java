@@ -48,9 +48,12 @@ class SpringConsumerStartupIT {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(OutboxConsumer.class).state()).isEqualTo(ConsumerState.RUNNING);
             assertThat(processedEventsTables()).isOne();
-            assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'processed_events_processed_at_idx'")).isOne();
+            assertThat(db.queryLong(
+                            "SELECT count(*) FROM pg_indexes WHERE indexname = 'processed_events_processed_at_idx'"))
+                    .isOne();
         });
-        runner.run(context -> assertThat(context).as("the DDL runs again harmlessly").hasNotFailed());
+        runner.run(context ->
+                assertThat(context).as("the DDL runs again harmlessly").hasNotFailed());
     }
 
     @Test
@@ -69,16 +72,23 @@ class SpringConsumerStartupIT {
     private ApplicationContextRunner consumer() {
         ConnectionFactory broker = RabbitConnections.fromUri(rabbit.uri());
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                        DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(
+                        DataSourceAutoConfiguration.class,
+                        DataSourceTransactionManagerAutoConfiguration.class,
+                        TransactionAutoConfiguration.class,
                         OutboxConsumerAutoConfiguration.class))
-                .withBean(Subscription.class, () -> Subscription.to((event, connection) -> { }, "employee.created"))
-                .withPropertyValues("spring.datasource.url=" + db.server().jdbcUrl(db.name()),
-                        "spring.datasource.username=" + db.server().user(), "spring.datasource.password=" + db.server().password(),
-                        "spring.rabbitmq.host=" + broker.getHost(), "spring.rabbitmq.port=" + broker.getPort(),
-                        "spring.rabbitmq.username=" + broker.getUsername(), "spring.rabbitmq.password=" + broker.getPassword(),
+                .withBean(Subscription.class, () -> Subscription.to((event, connection) -> {}, "employee.created"))
+                .withPropertyValues(
+                        "spring.datasource.url=" + db.server().jdbcUrl(db.name()),
+                        "spring.datasource.username=" + db.server().user(),
+                        "spring.datasource.password=" + db.server().password(),
+                        "spring.rabbitmq.host=" + broker.getHost(),
+                        "spring.rabbitmq.port=" + broker.getPort(),
+                        "spring.rabbitmq.username=" + broker.getUsername(),
+                        "spring.rabbitmq.password=" + broker.getPassword(),
                         "spring.rabbitmq.virtual-host=" + broker.getVirtualHost(),
-                        "outbox.consumer.name=" + name, "outbox.consumer.exchange=" + exchange);
+                        "outbox.consumer.name=" + name,
+                        "outbox.consumer.exchange=" + exchange);
     }
 
     private long processedEventsTables() {

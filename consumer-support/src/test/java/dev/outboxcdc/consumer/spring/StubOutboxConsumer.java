@@ -25,7 +25,8 @@ final class StubOutboxConsumer implements OutboxConsumer {
 
     @Override
     public List<SubscriptionQueues> subscriptionQueues() {
-        return List.of(new SubscriptionQueues("stub.employee.created", List.of(), List.of(), "stub.employee.created.dlq"));
+        return List.of(
+                new SubscriptionQueues("stub.employee.created", List.of(), List.of(), "stub.employee.created.dlq"));
     }
 
     @Override

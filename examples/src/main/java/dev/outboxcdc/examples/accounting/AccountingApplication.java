@@ -17,9 +17,12 @@ public class AccountingApplication {
 
     @Bean
     Subscription budgetApproved(JdbcTemplate jdbc) {
-        return Subscription.to((event, connection) -> jdbc.update(
-                "INSERT INTO ledger_entries (budget_id, department, amount) VALUES (?, ?, ?)",
-                UUID.fromString(event.data().get("budgetId").textValue()), event.data().get("department").textValue(),
-                event.data().get("amount").decimalValue()), "budget.approved");
+        return Subscription.to(
+                (event, connection) -> jdbc.update(
+                        "INSERT INTO ledger_entries (budget_id, department, amount) VALUES (?, ?, ?)",
+                        UUID.fromString(event.data().get("budgetId").textValue()),
+                        event.data().get("department").textValue(),
+                        event.data().get("amount").decimalValue()),
+                "budget.approved");
     }
 }

@@ -19,8 +19,7 @@ import java.util.Map;
 final class DemoDatabase {
 
     /** Commit-to-effect of one consumer (or of all, as {@code ALL}) over a window of writes. */
-    record Effects(long count, double p50Ms, double p95Ms, double p99Ms, Instant lastEffect) {
-    }
+    record Effects(long count, double p50Ms, double p95Ms, double p99Ms, Instant lastEffect) {}
 
     /** The key of the row over all consumers. */
     static final String ALL = "";
@@ -43,7 +42,8 @@ final class DemoDatabase {
 
     /** The database's clock now. */
     Instant now() throws SQLException {
-        try (PreparedStatement statement = db.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = statement.executeQuery()) {
+        try (PreparedStatement statement = db.prepareStatement("SELECT clock_timestamp()");
+                ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
         }
@@ -61,7 +61,14 @@ final class DemoDatabase {
                         continue; // the total of no rows at all
                     }
                     double[] ms = millis(rs.getArray(3));
-                    effects.put(rs.getString(1), new Effects(rs.getLong(2), ms[0], ms[1], ms[2], rs.getTimestamp(4).toInstant()));
+                    effects.put(
+                            rs.getString(1),
+                            new Effects(
+                                    rs.getLong(2),
+                                    ms[0],
+                                    ms[1],
+                                    ms[2],
+                                    rs.getTimestamp(4).toInstant()));
                 }
             }
         }

@@ -28,8 +28,7 @@ public final class DemoDriver {
 
     private static final Effects NONE = new Effects(0, 0, 0, 0, Instant.EPOCH);
 
-    private DemoDriver() {
-    }
+    private DemoDriver() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
@@ -46,16 +45,17 @@ public final class DemoDriver {
         LoadGenerator load = new LoadGenerator(options.get("personnel"));
 
         try (PublishTap tap = PublishTap.open(options.get("rabbitmq-uri"));
-                Connection connection = DriverManager.getConnection(options.get("jdbc-url"), options.get("jdbc-user"),
-                        options.getOrDefault("jdbc-password", ""))) {
+                Connection connection = DriverManager.getConnection(
+                        options.get("jdbc-url"), options.get("jdbc-user"), options.getOrDefault("jdbc-password", ""))) {
             DemoDatabase db = new DemoDatabase(connection);
 
             List<EventKind> warmup = EventKind.mix(warmupEmployees, 7);
             Instant warmupFrom = db.now();
             Phase warm = load.send(warmup, rate);
             boolean warmedUp = awaitEffects(db, warmupFrom, expected(warmup), timeout);
-            System.err.printf("demo: warm-up: %d events in %.1f s, %s%n", warm.sent(), warm.seconds(),
-                    warmedUp ? "all applied" : "NOT all applied within the timeout");
+            System.err.printf(
+                    "demo: warm-up: %d events in %.1f s, %s%n",
+                    warm.sent(), warm.seconds(), warmedUp ? "all applied" : "NOT all applied within the timeout");
 
             List<EventKind> measured = EventKind.mix(employees, 42);
             int pacedCount = measured.size() - measured.size() / 10;
@@ -73,9 +73,20 @@ public final class DemoDriver {
                 duplicates += RelayMetrics.metric(service, "outbox_consumer_events_duplicates_total");
             }
             Instant end = Instant.now().plusSeconds(60);
-            DemoReport report = new DemoReport(rate, paced, burst, measured, expected, backlog,
-                    db.effects(loadFrom, burstFrom), db.effects(burstFrom, end), tap.latenciesMs(loadFrom, burstFrom),
-                    tap.latenciesMs(burstFrom, end), relayAfter.minus(relayBefore), duplicates, burstFrom);
+            DemoReport report = new DemoReport(
+                    rate,
+                    paced,
+                    burst,
+                    measured,
+                    expected,
+                    backlog,
+                    db.effects(loadFrom, burstFrom),
+                    db.effects(burstFrom, end),
+                    tap.latenciesMs(loadFrom, burstFrom),
+                    tap.latenciesMs(burstFrom, end),
+                    relayAfter.minus(relayBefore),
+                    duplicates,
+                    burstFrom);
             report.print(System.out);
             if (!complete || report.published() < measured.size()) {
                 System.err.println("demo: FAILED: not every event was published and consumed within the timeout");
@@ -100,18 +111,22 @@ public final class DemoDriver {
         Map<String, Long> backlog = new LinkedHashMap<>();
         for (EventKind kind : EventKind.values()) {
             Effects applied = effects.get(kind.consumer());
-            backlog.put(kind.consumer(), written.getOrDefault(kind.eventType(), 0L) - (applied == null ? 0 : applied.count()));
+            backlog.put(
+                    kind.consumer(),
+                    written.getOrDefault(kind.eventType(), 0L) - (applied == null ? 0 : applied.count()));
         }
         return backlog;
     }
 
     /** Polls the database (as the report's reader would) until every consumer applied what it was sent. */
-    private static boolean awaitEffects(DemoDatabase db, Instant from, Map<String, Long> expected, Duration timeout) throws Exception {
+    private static boolean awaitEffects(DemoDatabase db, Instant from, Map<String, Long> expected, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Instant to = Instant.now().plusSeconds(3600);
         while (true) {
             Map<String, Effects> effects = db.effects(from, to);
-            if (expected.entrySet().stream().allMatch(e -> effects.getOrDefault(e.getKey(), NONE).count() == e.getValue())) {
+            if (expected.entrySet().stream()
+                    .allMatch(e -> effects.getOrDefault(e.getKey(), NONE).count() == e.getValue())) {
                 return true;
             }
             if (System.nanoTime() > deadline) {

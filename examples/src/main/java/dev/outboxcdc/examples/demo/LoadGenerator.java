@@ -31,8 +31,10 @@ final class LoadGenerator {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String personnel;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<String> employeeIds = new CopyOnWriteArrayList<>();
     private final Random random = new Random(42);
     private int sequence;
@@ -77,7 +79,12 @@ final class LoadGenerator {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Double> sorted = new ArrayList<>(httpMs);
         Collections.sort(sorted);
-        return new Phase(kinds.size(), seconds, Quantiles.of(sorted, 0.50), Quantiles.of(sorted, 0.99), rate > 0 ? maxLateMs : 0);
+        return new Phase(
+                kinds.size(),
+                seconds,
+                Quantiles.of(sorted, 0.50),
+                Quantiles.of(sorted, 0.99),
+                rate > 0 ? maxLateMs : 0);
     }
 
     private HttpRequest request(EventKind kind) {
@@ -85,27 +92,35 @@ final class LoadGenerator {
         String body = switch (kind) {
             case EMPLOYEE -> "{\"name\": \"Employee " + n + "\", \"salary\": " + (40_000 + n % 50_000) + ".50}";
             case APPROVAL -> "{\"employeeId\": \"" + anEmployee() + "\", \"subject\": \"Training budget " + n + "\"}";
-            case BUDGET -> "{\"department\": \"Department " + (n % 7) + "\", \"amount\": " + (10_000 + n % 50_000) + ".00}";
+            case BUDGET ->
+                "{\"department\": \"Department " + (n % 7) + "\", \"amount\": " + (10_000 + n % 50_000) + ".00}";
             case ASSET -> "{\"employeeId\": \"" + anEmployee() + "\", \"asset\": \"Laptop " + n + "\"}";
         };
-        return HttpRequest.newBuilder(URI.create(personnel + kind.path())).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(personnel + kind.path()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     /** An employee hired earlier; the first requests of a run are hires, so there is one by then. */
     private String anEmployee() {
-        return employeeIds.isEmpty() ? UUID.randomUUID().toString() : employeeIds.get(random.nextInt(employeeIds.size()));
+        return employeeIds.isEmpty()
+                ? UUID.randomUUID().toString()
+                : employeeIds.get(random.nextInt(employeeIds.size()));
     }
 
     private void accept(EventKind kind, HttpResponse<String> response) {
         if (response.statusCode() != 201) {
-            throw new IllegalStateException("POST " + kind.path() + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "POST " + kind.path() + " answered " + response.statusCode() + ": " + response.body());
         }
         if (kind == EventKind.EMPLOYEE) {
             try {
                 employeeIds.add(MAPPER.readTree(response.body()).get("id").textValue());
             } catch (Exception e) {
-                throw new IllegalStateException("POST /employees answered something that is not an employee: " + response.body(), e);
+                throw new IllegalStateException(
+                        "POST /employees answered something that is not an employee: " + response.body(), e);
             }
         }
     }

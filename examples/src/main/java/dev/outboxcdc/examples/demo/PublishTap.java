@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class PublishTap implements AutoCloseable {
 
     /** One envelope's arrival. */
-    record Arrival(Instant timestamp, double latencyMs) {
-    }
+    record Arrival(Instant timestamp, double latencyMs) {}
 
     private final Connection connection;
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
@@ -45,9 +44,10 @@ final class PublishTap implements AutoCloseable {
             long now = System.currentTimeMillis();
             Envelope envelope = EnvelopeCodec.read(delivery.getBody());
             Instant timestamp = envelope.timestamp();
-            tap.arrivals.add(new Arrival(timestamp, now - (timestamp.getEpochSecond() * 1000.0 + timestamp.getNano() / 1e6)));
+            tap.arrivals.add(
+                    new Arrival(timestamp, now - (timestamp.getEpochSecond() * 1000.0 + timestamp.getNano() / 1e6)));
         };
-        channel.basicConsume(queue, true, deliver, tag -> { });
+        channel.basicConsume(queue, true, deliver, tag -> {});
         return tap;
     }
 

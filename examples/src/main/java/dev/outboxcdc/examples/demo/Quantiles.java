@@ -5,8 +5,7 @@ import java.util.List;
 /** Nearest-rank quantiles of a sorted sample (0 for an empty one). */
 final class Quantiles {
 
-    private Quantiles() {
-    }
+    private Quantiles() {}
 
     static double of(List<Double> sorted, double quantile) {
         if (sorted.isEmpty()) {

@@ -17,10 +17,12 @@ public class NotificationApplication {
 
     @Bean
     Subscription approvalRequested(JdbcTemplate jdbc) {
-        return Subscription.to((event, connection) -> jdbc.update(
-                "INSERT INTO notifications (approval_id, employee_id, subject) VALUES (?, ?, ?)",
-                UUID.fromString(event.data().get("approvalId").textValue()),
-                UUID.fromString(event.data().get("employeeId").textValue()),
-                event.data().get("subject").textValue()), "approval.requested");
+        return Subscription.to(
+                (event, connection) -> jdbc.update(
+                        "INSERT INTO notifications (approval_id, employee_id, subject) VALUES (?, ?, ?)",
+                        UUID.fromString(event.data().get("approvalId").textValue()),
+                        UUID.fromString(event.data().get("employeeId").textValue()),
+                        event.data().get("subject").textValue()),
+                "approval.requested");
     }
 }

@@ -22,11 +22,17 @@ public class PayrollApplication {
 
     @Bean
     Subscription employeeCreated(JdbcTemplate jdbc) {
-        return Subscription.to((event, connection) -> {
-            BigDecimal yearly = event.data().get("salary").decimalValue();
-            jdbc.update("INSERT INTO payroll_records (employee_id, name, monthly_salary) VALUES (?, ?, ?)",
-                    UUID.fromString(event.data().get("id").textValue()), event.data().get("name").textValue(),
-                    yearly.divide(BigDecimal.valueOf(12), 2, RoundingMode.HALF_EVEN));
-        }, "employee.created").withConcurrency(2).withPrefetch(50);
+        return Subscription.to(
+                        (event, connection) -> {
+                            BigDecimal yearly = event.data().get("salary").decimalValue();
+                            jdbc.update(
+                                    "INSERT INTO payroll_records (employee_id, name, monthly_salary) VALUES (?, ?, ?)",
+                                    UUID.fromString(event.data().get("id").textValue()),
+                                    event.data().get("name").textValue(),
+                                    yearly.divide(BigDecimal.valueOf(12), 2, RoundingMode.HALF_EVEN));
+                        },
+                        "employee.created")
+                .withConcurrency(2)
+                .withPrefetch(50);
     }
 }

@@ -22,10 +22,12 @@ public class PersonnelApplication {
 
     @Bean
     Subscription assetAssigned(JdbcTemplate jdbc) {
-        return Subscription.to((event, connection) -> jdbc.update(
-                "INSERT INTO employee_assets (assignment_id, employee_id, asset) VALUES (?, ?, ?)",
-                UUID.fromString(event.data().get("assignmentId").textValue()),
-                UUID.fromString(event.data().get("employeeId").textValue()),
-                event.data().get("asset").textValue()), "asset.assigned");
+        return Subscription.to(
+                (event, connection) -> jdbc.update(
+                        "INSERT INTO employee_assets (assignment_id, employee_id, asset) VALUES (?, ?, ?)",
+                        UUID.fromString(event.data().get("assignmentId").textValue()),
+                        UUID.fromString(event.data().get("employeeId").textValue()),
+                        event.data().get("asset").textValue()),
+                "asset.assigned");
     }
 }

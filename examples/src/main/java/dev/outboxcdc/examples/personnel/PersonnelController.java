@@ -12,17 +12,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PersonnelController {
 
-    record HireRequest(String name, BigDecimal salary) {
-    }
+    record HireRequest(String name, BigDecimal salary) {}
 
-    record ApprovalRequest(UUID employeeId, String subject) {
-    }
+    record ApprovalRequest(UUID employeeId, String subject) {}
 
-    record BudgetRequest(String department, BigDecimal amount) {
-    }
+    record BudgetRequest(String department, BigDecimal amount) {}
 
-    record AssetRequest(UUID employeeId, String asset) {
-    }
+    record AssetRequest(UUID employeeId, String asset) {}
 
     private final PersonnelService personnel;
 

@@ -13,20 +13,16 @@ import org.springframework.transaction.annotation.Transactional;
 public class PersonnelService {
 
     /** Payload of employee.created. */
-    public record EmployeeCreated(UUID id, String name, BigDecimal salary) {
-    }
+    public record EmployeeCreated(UUID id, String name, BigDecimal salary) {}
 
     /** Payload of approval.requested. */
-    public record ApprovalRequested(UUID approvalId, UUID employeeId, String subject) {
-    }
+    public record ApprovalRequested(UUID approvalId, UUID employeeId, String subject) {}
 
     /** Payload of budget.approved. */
-    public record BudgetApproved(UUID budgetId, String department, BigDecimal amount) {
-    }
+    public record BudgetApproved(UUID budgetId, String department, BigDecimal amount) {}
 
     /** Payload of asset.assigned. */
-    public record AssetAssigned(UUID assignmentId, UUID employeeId, String asset) {
-    }
+    public record AssetAssigned(UUID assignmentId, UUID employeeId, String asset) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionalOutboxWriter outbox;
@@ -41,7 +37,8 @@ public class PersonnelService {
     public EmployeeCreated hire(String name, BigDecimal salary) {
         EmployeeCreated employee = new EmployeeCreated(UUID.randomUUID(), name, salary);
         jdbc.update("INSERT INTO employees (id, name, salary) VALUES (?, ?, ?)", employee.id(), name, salary);
-        outbox.write(OutboxEvent.of("employee.created", employee).withAggregate("Employee", employee.id().toString()));
+        outbox.write(OutboxEvent.of("employee.created", employee)
+                .withAggregate("Employee", employee.id().toString()));
         return employee;
     }
 
@@ -57,7 +54,8 @@ public class PersonnelService {
     @Transactional
     public BudgetApproved approveBudget(String department, BigDecimal amount) {
         BudgetApproved budget = new BudgetApproved(UUID.randomUUID(), department, amount);
-        outbox.write(OutboxEvent.of("budget.approved", budget).withAggregate("Budget", budget.budgetId().toString()));
+        outbox.write(OutboxEvent.of("budget.approved", budget)
+                .withAggregate("Budget", budget.budgetId().toString()));
         return budget;
     }
 

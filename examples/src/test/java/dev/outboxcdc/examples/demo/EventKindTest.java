@@ -16,7 +16,9 @@ class EventKindTest {
         assertThat(mix).filteredOn(k -> k == EventKind.APPROVAL).hasSize(20);
         assertThat(mix).filteredOn(k -> k == EventKind.BUDGET).hasSize(10);
         assertThat(mix).filteredOn(k -> k == EventKind.ASSET).hasSize(25);
-        assertThat(mix.subList(0, 100)).as("interleaved, not one flow after the other").contains(EventKind.ASSET);
+        assertThat(mix.subList(0, 100))
+                .as("interleaved, not one flow after the other")
+                .contains(EventKind.ASSET);
         assertThat(EventKind.mix(100, 42)).as("seeded").isEqualTo(mix);
     }
 

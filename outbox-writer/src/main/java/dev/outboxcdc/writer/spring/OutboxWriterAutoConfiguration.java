@@ -19,7 +19,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * application's {@link ObjectMapper} when it has one. Every bean backs off when the application
  * defines its own.
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class,
+@AutoConfiguration(
+        after = DataSourceAutoConfiguration.class,
         afterName = "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration")
 @ConditionalOnClass(DataSourceUtils.class)
 @ConditionalOnSingleCandidate(DataSource.class)
@@ -29,9 +30,8 @@ public class OutboxWriterAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     OutboxWriter outboxWriter(OutboxWriterProperties properties, ObjectProvider<ObjectMapper> objectMapper) {
-        OutboxWriter.Builder builder = OutboxWriter.builder()
-                .table(properties.table())
-                .deleteAfterInsert(properties.deleteAfterInsert());
+        OutboxWriter.Builder builder =
+                OutboxWriter.builder().table(properties.table()).deleteAfterInsert(properties.deleteAfterInsert());
         objectMapper.ifAvailable(builder::objectMapper);
         return builder.build();
     }

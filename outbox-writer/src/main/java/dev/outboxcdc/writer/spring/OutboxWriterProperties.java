@@ -13,5 +13,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("outbox.writer")
 public record OutboxWriterProperties(
         @DefaultValue(OutboxWriter.DEFAULT_TABLE) String table,
-        @DefaultValue("false") boolean deleteAfterInsert) {
-}
+        @DefaultValue("false") boolean deleteAfterInsert) {}

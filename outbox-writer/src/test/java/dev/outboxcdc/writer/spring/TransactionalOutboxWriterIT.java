@@ -16,8 +16,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,8 +45,10 @@ class TransactionalOutboxWriterIT {
 
     @Autowired
     private PersonnelService personnel;
+
     @Autowired
     private TransactionalOutboxWriter outbox;
+
     @Autowired
     private ApplicationContext context;
 
@@ -67,7 +69,8 @@ class TransactionalOutboxWriterIT {
 
         assertThat(db.queryLong("SELECT count(*) FROM employees")).isEqualTo(1);
         assertThat(db.queryStrings("SELECT event_type || ' ' || aggregate_type || ' ' || (payload->>'name')"
-                + " FROM outbox_events WHERE event_id = '" + eventId + "'")).containsExactly("employee.created Employee Ada");
+                        + " FROM outbox_events WHERE event_id = '" + eventId + "'"))
+                .containsExactly("employee.created Employee Ada");
     }
 
     @Test
@@ -90,13 +93,11 @@ class TransactionalOutboxWriterIT {
     /** A minimal personnel service, as a service using outbox-writer would be written. */
     @SpringBootApplication
     @Import(PersonnelService.class)
-    static class PersonnelApplication {
-    }
+    static class PersonnelApplication {}
 
     static class PersonnelService {
 
-        record EmployeeCreated(UUID id, String name) {
-        }
+        record EmployeeCreated(UUID id, String name) {}
 
         private final JdbcTemplate jdbc;
         private final TransactionalOutboxWriter outbox;
