@@ -1,0 +1,2 @@
+/** Example consumer that books every approved budget. */
+package dev.outboxcdc.examples.accounting;

@@ -1,0 +1,2 @@
+/** Example consumer that notifies approvers of every requested approval. */
+package dev.outboxcdc.examples.notification;

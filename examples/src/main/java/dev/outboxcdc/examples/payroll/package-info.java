@@ -1,0 +1,2 @@
+/** Example consumer that creates the payroll record of every new employee, exactly once in effect. */
+package dev.outboxcdc.examples.payroll;
