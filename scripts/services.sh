@@ -14,7 +14,9 @@
 #       postgresql with apt-get when absent).
 #     - wal_level not logical on that cluster: writes conf.d/zz-outbox-cdc.conf (wal_level = logical,
 #       max_replication_slots = 32, max_wal_senders = 32) and restarts the cluster.
-#     - no password-less TCP login as postgres: creates role outbox_test (superuser, for tests only).
+#     - no password-less TCP login as postgres (Debian's pg_hba.conf asks for a password): creates role
+#       outbox_test (LOGIN SUPERUSER REPLICATION, for the tests only) with a password generated once and kept
+#       in /etc/postgresql/<version>/<cluster>/outbox-test.password (root only). pg_hba.conf is not edited.
 #     - TLS off on that cluster: creates a test CA and server certificate (outbox-tls/ next to the cluster's
 #       configuration), turns ssl on in conf.d/zz-outbox-cdc-tls.conf and reloads.
 #     - RabbitMQ not running on 127.0.0.1:5672: starts it (as root, installs rabbitmq-server when absent);
@@ -47,6 +49,8 @@ trap 'on_error $? "$BASH_COMMAND" "$LINENO"' ERR
 readonly EXPORTED=(OUTBOX_TEST_PG_HOST OUTBOX_TEST_PG_PORT OUTBOX_TEST_PG_USER OUTBOX_TEST_PG_PASSWORD
   OUTBOX_TEST_RABBITMQ_URI OUTBOX_TEST_PG_RESTART OUTBOX_TEST_PG_STOP OUTBOX_TEST_PG_START OUTBOX_TEST_PG_CA
   OUTBOX_TEST_RABBITMQCTL)
+# Whether the caller chose the PostgreSQL login: then no test role is created in its place.
+readonly LOGIN_GIVEN="${OUTBOX_TEST_PG_USER:+yes}${OUTBOX_TEST_PG_PASSWORD:+yes}"
 cluster="" # "version name" of the Debian cluster on 127.0.0.1:5432 that this script manages, if any
 
 say() { printf 'services: %s\n' "$*" >&2; }
@@ -174,16 +178,35 @@ provision_postgres() {
 }
 
 use_test_role() {
+  # Password-less TCP login is refused (Debian's pg_hba.conf asks for a password on 127.0.0.1): log in as role
+  # outbox_test instead, with a password generated once for this cluster. Never with a password in this file.
+  local out
+  out=$(pg_sql 'select 1' 2>&1) || true
+  [ -z "$LOGIN_GIVEN" ] || die "cannot log in to PostgreSQL at 127.0.0.1:5432 as $OUTBOX_TEST_PG_USER (OUTBOX_TEST_PG_USER, OUTBOX_TEST_PG_PASSWORD): $out"
   if ! is_root || [ -z "$cluster" ]; then
-    die "cannot log in to PostgreSQL as $OUTBOX_TEST_PG_USER without a password: set OUTBOX_TEST_PG_USER and OUTBOX_TEST_PG_PASSWORD"
+    die "cannot log in to PostgreSQL at 127.0.0.1:5432 as postgres without a password ($out), and this script can create a test role only as root on a Debian cluster: give a superuser's login through OUTBOX_TEST_PG_USER and OUTBOX_TEST_PG_PASSWORD"
   fi
-  say "creating role outbox_test (LOGIN SUPERUSER, password outbox_test) for the tests: TCP login as postgres needs a password here"
-  runuser -u postgres -- psql -p 5432 -Atqc "DO \$\$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outbox_test') THEN
-        CREATE ROLE outbox_test LOGIN SUPERUSER REPLICATION PASSWORD 'outbox_test';
-      END IF; END \$\$;" >&2 || die "could not create role outbox_test"
-  export OUTBOX_TEST_PG_USER=outbox_test OUTBOX_TEST_PG_PASSWORD=outbox_test
-  pg_sql 'select 1' >/dev/null || die "cannot log in to PostgreSQL as outbox_test over TCP: check pg_hba.conf"
+  local file
+  file="$(cluster_conf)/outbox-test.password"
+  if [ ! -s "$file" ]; then
+    rm -f "$file"
+    # noclobber: two runs at once both end up with the password the first one wrote.
+    (umask 077 && set -o noclobber && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$file") 2>/dev/null || true
+  fi
+  export OUTBOX_TEST_PG_USER=outbox_test
+  OUTBOX_TEST_PG_PASSWORD=$(cat "$file")
+  export OUTBOX_TEST_PG_PASSWORD
+  [ -n "$OUTBOX_TEST_PG_PASSWORD" ] || die "could not write a generated password to $file"
+  pg_sql 'select 1' >/dev/null 2>&1 && return 0
+  say "CHANGED: role outbox_test (LOGIN SUPERUSER REPLICATION, for the tests only) with a generated password, kept in $file (root only): TCP login as postgres needs a password here"
+  if ! runuser -u postgres -- psql -p 5432 -d postgres -X -q -v ON_ERROR_STOP=1 -v password="$OUTBOX_TEST_PG_PASSWORD" >&2 <<'SQL'
+SELECT 'CREATE ROLE outbox_test' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outbox_test') \gexec
+ALTER ROLE outbox_test WITH LOGIN SUPERUSER REPLICATION PASSWORD :'password';
+SQL
+  then
+    die "could not create role outbox_test"
+  fi
+  out=$(pg_sql 'select 1' 2>&1) || die "cannot log in to PostgreSQL as outbox_test over TCP ($out): check pg_hba.conf"
 }
 
 provision_postgres_tls() {
