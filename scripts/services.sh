@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Finds the PostgreSQL (wal_level=logical) and the RabbitMQ that the tests, the demo, the benchmark and
-# scripts/run-relay.sh use, sets up what is missing on this machine, and gives the caller the OUTBOX_TEST_*
-# variables that describe them.
+# scripts/run-relay.sh use, sets them up on this machine unless told not to, and gives the caller the
+# OUTBOX_TEST_* variables that describe them.
 #
 #   . scripts/services.sh   from bash (scripts/test.sh, demo.sh, bench.sh and run-relay.sh do so): exports the
 #                           variables into the calling shell, or returns 1 with the reason on standard error.
@@ -9,7 +9,8 @@
 #                           leaves the caller's shell options as they were and never exits the caller's shell.
 #   scripts/services.sh     prints the variables as export lines on standard output (messages on standard error).
 #
-# It uses what runs and sets up what is missing, saying "CHANGED:" for each change:
+# OUTBOX_TEST_SERVICES says what it may do:
+#   provision (the default): uses what runs and sets up what is missing, saying "CHANGED:" for each change:
 #     - PostgreSQL not running on 127.0.0.1:5432: starts the Debian cluster on that port (as root, installs
 #       postgresql with apt-get when absent).
 #     - wal_level not logical on that cluster: writes conf.d/zz-outbox-cdc.conf (wal_level = logical,
@@ -21,10 +22,13 @@
 #       configuration), turns ssl on in conf.d/zz-outbox-cdc-tls.conf and reloads.
 #     - RabbitMQ not running on 127.0.0.1:5672: starts it (as root, installs rabbitmq-server when absent);
 #       enables its bundled plugin rabbitmq_consistent_hash_exchange.
-# A PostgreSQL given by OUTBOX_TEST_PG_HOST (OUTBOX_TEST_PG_PORT 5432, OUTBOX_TEST_PG_USER postgres,
-# OUTBOX_TEST_PG_PASSWORD empty) and a RabbitMQ given by OUTBOX_TEST_RABBITMQ_URI are used as they are. Either
-# way it checks what the tests need: the login works, the user is a superuser, wal_level is logical, TLS
-# verifies against OUTBOX_TEST_PG_CA when that is set, RabbitMQ answers AMQP.
+#     A PostgreSQL given by OUTBOX_TEST_PG_HOST and a RabbitMQ given by OUTBOX_TEST_RABBITMQ_URI are used as
+#     they are (and checked, as below).
+#   given: changes nothing on this machine (no install, start, configuration change, role or plugin). Uses
+#     OUTBOX_TEST_PG_HOST, OUTBOX_TEST_PG_PORT (5432), OUTBOX_TEST_PG_USER (postgres), OUTBOX_TEST_PG_PASSWORD
+#     (empty) and OUTBOX_TEST_RABBITMQ_URI, and checks them: the login works, the user is a superuser,
+#     wal_level is logical, TLS verifies against OUTBOX_TEST_PG_CA when that is set, RabbitMQ answers AMQP.
+#     It warns about the variables the fault and TLS tests need that are not set (see README, "Running the tests").
 #
 # On a host it cannot set up (no Debian PostgreSQL cluster, no rabbitmq-server, no apt-get or not root) it fails,
 # saying what it looked for, what it found and which variables give it the services instead.
@@ -45,6 +49,7 @@ set -Eeuo pipefail
 on_error() { printf 'services: ERROR: "%s" failed (exit %s, scripts/services.sh line %s)\n' "$2" "$1" "$3" >&2; }
 trap 'on_error $? "$BASH_COMMAND" "$LINENO"' ERR
 
+readonly MODE="${OUTBOX_TEST_SERVICES:-provision}"
 # What the caller gets, when set: the endpoints, then how the fault and TLS tests break and verify them.
 readonly EXPORTED=(OUTBOX_TEST_PG_HOST OUTBOX_TEST_PG_PORT OUTBOX_TEST_PG_USER OUTBOX_TEST_PG_PASSWORD
   OUTBOX_TEST_RABBITMQ_URI OUTBOX_TEST_PG_RESTART OUTBOX_TEST_PG_STOP OUTBOX_TEST_PG_START OUTBOX_TEST_PG_CA
@@ -91,8 +96,8 @@ cannot_set_up() { # cannot_set_up SERVICE REASON LOOKED-FOR: fails, saying what 
     printf '  looked for: %s\n' "$3"
     host_report
     printf '  what you can do:\n'
-    printf '    - give the services to use as they are:\n'
-    printf '        export OUTBOX_TEST_PG_HOST=... OUTBOX_TEST_PG_PORT=5432 \\\n'
+    printf '    - give the services to use as they are, and nothing here is set up or changed:\n'
+    printf '        export OUTBOX_TEST_SERVICES=given OUTBOX_TEST_PG_HOST=... OUTBOX_TEST_PG_PORT=5432 \\\n'
     printf '          OUTBOX_TEST_PG_USER=... OUTBOX_TEST_PG_PASSWORD=... OUTBOX_TEST_RABBITMQ_URI=amqp://user:pass@host:5672/%%2F\n'
     printf '      (a PostgreSQL superuser on a server with wal_level=logical; README.md, "Running the tests", lists the rest)\n'
     printf '    - or, on Debian or Ubuntu, run this as root: it installs and sets up what is missing\n'
@@ -331,6 +336,16 @@ check_rabbitmq() { # RabbitMQ answers where OUTBOX_TEST_RABBITMQ_URI points (cre
   fi
 }
 
+warn_missing_fault_variables() { # given services: what the tests that break or verify them were not told
+  local name missing=()
+  for name in OUTBOX_TEST_PG_RESTART OUTBOX_TEST_PG_STOP OUTBOX_TEST_PG_START OUTBOX_TEST_RABBITMQCTL OUTBOX_TEST_PG_CA; do
+    [ -n "${!name:-}" ] || missing+=("$name")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "WARNING: not set: ${missing[*]}. The tests that restart or stop PostgreSQL, run rabbitmqctl or verify TLS (RelayFaultsIT, ConsumerOutageIT, ForwardingIT, TlsIT) will fail without them; README.md, \"Running the tests\", says what each one is"
+  fi
+}
+
 print_exports() {
   local name
   for name in "${EXPORTED[@]}"; do
@@ -341,6 +356,20 @@ print_exports() {
 }
 
 main() {
+  case "$MODE" in
+    provision | given) ;;
+    *) die "OUTBOX_TEST_SERVICES=$MODE: expected provision (the default: set up what is missing) or given (use the services the OUTBOX_TEST_* variables give, change nothing)" ;;
+  esac
+  if [ "$MODE" = given ]; then
+    local missing=()
+    [ -n "${OUTBOX_TEST_PG_HOST:-}" ] || missing+=(OUTBOX_TEST_PG_HOST)
+    [ -n "${OUTBOX_TEST_RABBITMQ_URI:-}" ] || missing+=(OUTBOX_TEST_RABBITMQ_URI)
+    if [ ${#missing[@]} -gt 0 ]; then
+      die "OUTBOX_TEST_SERVICES=given uses the services the environment gives and sets up none, but ${missing[*]} is not set: set OUTBOX_TEST_PG_HOST (and OUTBOX_TEST_PG_PORT, OUTBOX_TEST_PG_USER, OUTBOX_TEST_PG_PASSWORD) and OUTBOX_TEST_RABBITMQ_URI, or unset OUTBOX_TEST_SERVICES to let this script set up local services"
+    fi
+    say "OUTBOX_TEST_SERVICES=given: using the services given, changing nothing on this machine"
+  fi
+
   if [ -n "${OUTBOX_TEST_PG_HOST:-}" ]; then
     export OUTBOX_TEST_PG_PORT="${OUTBOX_TEST_PG_PORT:-5432}"
     export OUTBOX_TEST_PG_USER="${OUTBOX_TEST_PG_USER:-postgres}"
@@ -362,6 +391,9 @@ main() {
   fi
   check_rabbitmq
 
+  if [ "$MODE" = given ]; then
+    warn_missing_fault_variables
+  fi
   print_exports
 }
 

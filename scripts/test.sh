@@ -3,8 +3,8 @@
 #   1. the unit tests (*Test, Surefire) of every module: `mvn test`; they need no services;
 #   2. the integration tests (*IT, Failsafe) against PostgreSQL and RabbitMQ: `mvn verify -DskipUnitTests`
 #      (the parent pom wires skipUnitTests to Surefire only, so the unit tests do not run twice).
-# Before phase 2 it finds the services, setting up what is missing (see services.sh), validates
-# docker/compose.yml and starts the RabbitMQ cluster of the *ClusterIT tests.
+# Before phase 2 it finds the services, setting up what is missing unless OUTBOX_TEST_SERVICES=given
+# (see services.sh), validates docker/compose.yml and starts the RabbitMQ cluster of the *ClusterIT tests.
 #
 #   scripts/test.sh [--unit | --integration] [Maven arguments]
 #
@@ -38,8 +38,13 @@ bash scripts/check-compose.sh
 # The *ClusterIT tests need a three-node RabbitMQ cluster next to the single node: start it for this
 # run and stop it (deleting its data) when the run ends, however it ends. OUTBOX_TEST_CLUSTER=0 skips
 # it (the *ClusterIT tests are then reported skipped); a cluster already described by
-# OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES is used as it is and left running.
-if [ "${OUTBOX_TEST_CLUSTER:-1}" != 0 ] && [ -z "${OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES:-}" ]; then
+# OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES is used as it is and left running. With OUTBOX_TEST_SERVICES=given
+# none is started: only a cluster described that way is used.
+if [ -n "${OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES:-}" ]; then
+  echo "test: using the RabbitMQ cluster given by OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES" >&2
+elif [ "${OUTBOX_TEST_SERVICES:-provision}" = given ]; then
+  echo "test: OUTBOX_TEST_SERVICES=given and no OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES: the *ClusterIT tests are skipped" >&2
+elif [ "${OUTBOX_TEST_CLUSTER:-1}" != 0 ]; then
   trap 'bash scripts/rabbitmq-cluster.sh stop || echo "test: WARNING: could not stop the RabbitMQ cluster: run scripts/rabbitmq-cluster.sh stop" >&2' EXIT
   cluster_env=$(bash scripts/rabbitmq-cluster.sh start) \
     || { echo "test: ERROR: could not start the RabbitMQ cluster for the *ClusterIT tests (OUTBOX_TEST_CLUSTER=0 skips them)" >&2; exit 1; }
