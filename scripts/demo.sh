@@ -87,10 +87,11 @@ wait_ready() { # wait_ready NAME URL LOG
 }
 
 echo "demo: starting cdc-relay on port $relay_port" >&2
+read -ra relay_jvm_options <<<"$(cat scripts/relay-jvm-options)"
 OUTBOX_DB_HOST="$OUTBOX_TEST_PG_HOST" OUTBOX_DB_PORT="$OUTBOX_TEST_PG_PORT" OUTBOX_DB_NAME=$db \
 OUTBOX_DB_USER="$OUTBOX_TEST_PG_USER" OUTBOX_DB_PASSWORD="$OUTBOX_TEST_PG_PASSWORD" \
 OUTBOX_SLOT=$slot OUTBOX_PUBLICATION=$slot OUTBOX_RABBITMQ_URI="$OUTBOX_TEST_RABBITMQ_URI" SERVER_PORT=$relay_port \
-  java $(cat scripts/relay-jvm-options) -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
+  java "${relay_jvm_options[@]}" -jar cdc-relay/target/cdc-relay.jar > "$run_dir/relay.log" 2>&1 &
 pids+=($!)
 wait_ready cdc-relay "http://127.0.0.1:$relay_port/actuator/health/readiness" "$run_dir/relay.log"
 
@@ -99,11 +100,11 @@ wait_ready cdc-relay "http://127.0.0.1:$relay_port/actuator/health/readiness" "$
 # (personnel 16.9 s CPU instead of 8.3 s for the same 3,875 requests), the driver fell 1.3 s behind schedule and
 # commit-to-effect went to seconds. C1 alone compiles the hot paths within the warm-up at a fraction of the
 # cost. A long-running service keeps the JVM's defaults. The relay runs with the options it ships with.
-service_jvm_options="${DEMO_SERVICE_JVM_OPTIONS:--Xmx192m -XX:TieredStopAtLevel=1}"
-driver_jvm_options="${DEMO_DRIVER_JVM_OPTIONS:--XX:TieredStopAtLevel=1}"
+read -ra service_jvm_options <<<"${DEMO_SERVICE_JVM_OPTIONS:--Xmx192m -XX:TieredStopAtLevel=1}"
+read -ra driver_jvm_options <<<"${DEMO_DRIVER_JVM_OPTIONS:--XX:TieredStopAtLevel=1}"
 start_service() { # start_service NAME PORT APPLICATION-CLASS
   echo "demo: starting $1 on port $2" >&2
-  java $service_jvm_options -Dloader.main="$3" -jar examples/target/outbox-examples.jar \
+  java "${service_jvm_options[@]}" -Dloader.main="$3" -jar examples/target/outbox-examples.jar \
     --spring.application.name="$1" --server.port="$2" \
     --spring.datasource.url="jdbc:postgresql://$OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT/$db" \
     --spring.datasource.username="$OUTBOX_TEST_PG_USER" --spring.datasource.password="$OUTBOX_TEST_PG_PASSWORD" \
@@ -119,12 +120,12 @@ for svc in personnel:$personnel_port payroll:$payroll_port notification:$notific
 done
 
 echo "demo: warm-up ($warmup_employees employees and the other flows, not measured), then $employees employees plus approvals, budgets and asset assignments at $rate/s through the personnel API" >&2
-java $driver_jvm_options -Dloader.main=dev.outboxcdc.examples.demo.DemoDriver -jar examples/target/outbox-examples.jar \
-  --employees=$employees --personnel=http://127.0.0.1:$personnel_port --relay=http://127.0.0.1:$relay_port \
-  --services=http://127.0.0.1:$personnel_port,http://127.0.0.1:$payroll_port,http://127.0.0.1:$notification_port,http://127.0.0.1:$accounting_port \
+java "${driver_jvm_options[@]}" -Dloader.main=dev.outboxcdc.examples.demo.DemoDriver -jar examples/target/outbox-examples.jar \
+  --employees="$employees" --personnel="http://127.0.0.1:$personnel_port" --relay="http://127.0.0.1:$relay_port" \
+  --services="http://127.0.0.1:$personnel_port,http://127.0.0.1:$payroll_port,http://127.0.0.1:$notification_port,http://127.0.0.1:$accounting_port" \
   --jdbc-url="jdbc:postgresql://$OUTBOX_TEST_PG_HOST:$OUTBOX_TEST_PG_PORT/$db" --jdbc-user="$OUTBOX_TEST_PG_USER" \
   --jdbc-password="$OUTBOX_TEST_PG_PASSWORD" --rabbitmq-uri="$OUTBOX_TEST_RABBITMQ_URI" \
-  --warmup-employees=$warmup_employees --rate=$rate
+  --warmup-employees="$warmup_employees" --rate="$rate"
 
 if $keep; then
   trap - EXIT INT TERM

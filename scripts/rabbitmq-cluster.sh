@@ -44,8 +44,9 @@ index_of() { # index_of NODE: 0..2, or dies
 }
 
 require_tools() {
-  [ -x "$RABBIT_BIN/rabbitmq-server" ] && [ -x "$RABBIT_BIN/rabbitmqctl" ] \
-    || die "rabbitmq-server is not installed ($RABBIT_BIN/rabbitmq-server missing): install it (Debian: apt-get install rabbitmq-server) and run again"
+  if [ ! -x "$RABBIT_BIN/rabbitmq-server" ] || [ ! -x "$RABBIT_BIN/rabbitmqctl" ]; then
+    die "rabbitmq-server is not installed ($RABBIT_BIN/rabbitmq-server missing): install it (Debian: apt-get install rabbitmq-server) and run again"
+  fi
   id -u "$RABBIT_USER" >/dev/null 2>&1 || die "user $RABBIT_USER does not exist: is Debian's rabbitmq-server installed?"
   [ "$(id -u)" = 0 ] || die "run it as root: the nodes run as user $RABBIT_USER (to share the Erlang cookie of rabbit@localhost and rabbitmqctl) and only root can start them as that user"
 }
@@ -215,9 +216,9 @@ node_pids() { # node_pids I: the Erlang VM(s) of node I (its name is in their en
 
 kill_pid() { # kill_pid I: SIGKILL node I's Erlang VM, if it runs
   local pids
-  pids=$(node_pids "$1")
-  if [ -n "$pids" ]; then
-    kill -KILL $pids 2>/dev/null || true
+  mapfile -t pids < <(node_pids "$1")
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill -KILL "${pids[@]}" 2>/dev/null || true
     for _ in $(seq 1 100); do [ -z "$(node_pids "$1")" ] && break; sleep 0.1; done
   fi
   rm -f "$(node_dir "$1")/pid"

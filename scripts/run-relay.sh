@@ -39,5 +39,6 @@ MSG
 # With a class-data sharing archive: ready about two seconds sooner than the plain jar.
 bash scripts/relay-cds.sh cdc-relay/target/cdc-relay.jar cdc-relay/target/cds
 # The shipped JVM settings (scripts/relay-jvm-options, also in the Docker image); OUTBOX_RELAY_JVM_OPTS replaces them.
-exec java ${OUTBOX_RELAY_JVM_OPTS:-$(cat scripts/relay-jvm-options)} \
+read -ra jvm_options <<<"${OUTBOX_RELAY_JVM_OPTS:-$(cat scripts/relay-jvm-options)}"
+exec java "${jvm_options[@]}" \
   -XX:SharedArchiveFile=cdc-relay/target/cds/cdc-relay.jsa -jar cdc-relay/target/cds/cdc-relay.jar "$@"

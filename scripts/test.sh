@@ -1,12 +1,36 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (unit and integration tests) on this machine.
-# Provisions what is missing first: PostgreSQL with wal_level=logical and RabbitMQ (see services.sh),
-# and says what it changed. Extra arguments go to Maven, e.g. scripts/test.sh -pl cdc-relay -am.
+# Runs the test suite on this machine, fast tests first:
+#   1. the unit tests (*Test, Surefire) of every module: `mvn test`; they need no services;
+#   2. the integration tests (*IT, Failsafe) against PostgreSQL and RabbitMQ: `mvn verify -DskipUnitTests`
+#      (the parent pom wires skipUnitTests to Surefire only, so the unit tests do not run twice).
+# Before phase 2 it finds the services, setting up what is missing unless OUTBOX_TEST_SERVICES=given
+# (see services.sh), validates docker/compose.yml and starts the RabbitMQ cluster of the *ClusterIT tests.
+#
+#   scripts/test.sh [--unit | --integration] [Maven arguments]
+#
+# --unit runs phase 1 only (no services are needed or touched), --integration phase 2 only. The Maven
+# arguments go to both phases, e.g. scripts/test.sh -pl cdc-relay -am -Dit.test=RelayCrashIT. With CI set
+# (.ci/run), both phases fail on unformatted Java code (the parent pom's format-check profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+phases=all
+case "${1:-}" in
+  --unit) phases=unit; shift ;;
+  --integration) phases=integration; shift ;;
+esac
+
 command -v java >/dev/null 2>&1 || { echo "test: ERROR: java 17+ is not installed (Debian: apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
 command -v mvn >/dev/null 2>&1 || { echo "test: ERROR: Maven is not installed (Debian: apt-get install maven)" >&2; exit 1; }
+
+batch=()
+if [ -n "${CI:-}" ]; then batch=(-B --no-transfer-progress); fi
+
+if [ "$phases" != integration ]; then
+  echo "test: phase 1: unit tests of every module (mvn test)" >&2
+  mvn "${batch[@]}" test "$@"
+fi
+if [ "$phases" = unit ]; then exit 0; fi
 
 . scripts/services.sh
 bash scripts/check-compose.sh
@@ -14,15 +38,19 @@ bash scripts/check-compose.sh
 # The *ClusterIT tests need a three-node RabbitMQ cluster next to the single node: start it for this
 # run and stop it (deleting its data) when the run ends, however it ends. OUTBOX_TEST_CLUSTER=0 skips
 # it (the *ClusterIT tests are then reported skipped); a cluster already described by
-# OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES is used as it is and left running.
-if [ "${OUTBOX_TEST_CLUSTER:-1}" != 0 ] && [ -z "${OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES:-}" ]; then
+# OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES is used as it is and left running. With OUTBOX_TEST_SERVICES=given
+# none is started: only a cluster described that way is used.
+if [ -n "${OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES:-}" ]; then
+  echo "test: using the RabbitMQ cluster given by OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES" >&2
+elif [ "${OUTBOX_TEST_SERVICES:-provision}" = given ]; then
+  echo "test: OUTBOX_TEST_SERVICES=given and no OUTBOX_TEST_RABBITMQ_CLUSTER_ADDRESSES: the *ClusterIT tests are skipped" >&2
+elif [ "${OUTBOX_TEST_CLUSTER:-1}" != 0 ]; then
   trap 'bash scripts/rabbitmq-cluster.sh stop || echo "test: WARNING: could not stop the RabbitMQ cluster: run scripts/rabbitmq-cluster.sh stop" >&2' EXIT
   cluster_env=$(bash scripts/rabbitmq-cluster.sh start) \
     || { echo "test: ERROR: could not start the RabbitMQ cluster for the *ClusterIT tests (OUTBOX_TEST_CLUSTER=0 skips them)" >&2; exit 1; }
   eval "$cluster_env"
 fi
 
-batch=()
-[ -n "${CI:-}" ] && batch=(-B --no-transfer-progress)
+echo "test: phase 2: integration tests (mvn verify -DskipUnitTests: the unit tests ran in phase 1)" >&2
 # Not exec: the trap above stops the cluster after Maven.
-mvn "${batch[@]}" verify "$@"
+mvn "${batch[@]}" verify -DskipUnitTests "$@"
