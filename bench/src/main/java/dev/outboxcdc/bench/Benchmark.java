@@ -1,9 +1,9 @@
 package dev.outboxcdc.bench;
 
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.envelope.OutboxTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -231,12 +231,10 @@ public final class Benchmark {
         }
     }
 
+    /** The run's events exchange, as the relay declares it, so the receiver can bind before a relay starts. */
     private void declareExchange() throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench");
-                Channel channel = connection.createChannel()) {
-            channel.exchangeDeclare("outbox.unrouted", BuiltinExchangeType.FANOUT, true);
-            channel.exchangeDeclare(
-                    exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", "outbox.unrouted"));
+        try (Connection connection = factory.newConnection("outbox-bench")) {
+            OutboxTopology.declareEventsExchange(connection, exchange);
         }
     }
 
