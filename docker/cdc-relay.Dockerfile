@@ -17,6 +17,8 @@ USER 10001
 EXPOSE 8080
 # The shipped JVM settings, exactly scripts/relay-jvm-options (ShippedJvmOptionsTest checks it); measured on a
 # 2-core host (docs/benchmark-notes.md) and sized for outbox.max-envelope-size (docs/operations.md).
+# Written out because ENV cannot read a file, and JAVA_TOOL_OPTIONS (rather than options on the command line)
+# lets `docker run -e JAVA_TOOL_OPTIONS=…` replace them.
 ENV JAVA_TOOL_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1

@@ -1,20 +1,14 @@
 package dev.outboxcdc.bench;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.outboxcdc.envelope.QueueType;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -42,6 +36,7 @@ final class ConsumerBench {
     private final BenchOptions options;
     private final ConsumerPhaseOptions phase;
     private final ConnectionFactory factory;
+    private final BenchQueues queues;
     private final String exchange;
     private final String prefix;
 
@@ -49,6 +44,7 @@ final class ConsumerBench {
         this.options = options;
         this.phase = options.consumerPhase();
         this.factory = factory;
+        this.queues = new BenchQueues(factory);
         this.exchange = exchange;
         this.prefix = exchange + ".consumers.";
     }
@@ -157,9 +153,9 @@ final class ConsumerBench {
             statement.execute("TRUNCATE processed_events, " + Effects.TABLE);
         }
         try {
-            declare(queue);
+            queues.declare(queue);
             RawPublisher.publish(factory, "", queue, events);
-            long ready = messages(queue);
+            long ready = queues.messages(queue);
             if (ready != events) {
                 throw new IllegalStateException(
                         "queue " + queue + " holds " + ready + " messages after publishing " + events);
@@ -176,35 +172,27 @@ final class ConsumerBench {
             verify(consumer, queue, events, pool);
             return new Drain(rate, workerCpu / 1e3 / events, cpu / 1e3 / events);
         } finally {
-            delete(consumer.queues(queue));
+            queues.delete(consumer.queues(queue));
         }
     }
 
     private void verify(ConsumerUnderTest consumer, String queue, int events, DataSource pool) throws Exception {
-        long left = messages(queue);
+        long left = queues.messages(queue);
         if (left != 0) {
             throw new IllegalStateException(consumer.label() + " left " + left + " messages in " + queue);
         }
         long expected = consumer.writes() ? events : 0;
-        try (var db = pool.getConnection();
-                Statement statement = db.createStatement();
-                ResultSet counts = statement.executeQuery("SELECT (SELECT count(*) FROM " + Effects.TABLE + "),"
-                        + " (SELECT count(DISTINCT event_id) FROM " + Effects.TABLE
-                        + "), (SELECT count(*) FROM processed_events)")) {
-            counts.next();
-            long effects = counts.getLong(1);
-            long distinct = counts.getLong(2);
-            long processed = counts.getLong(3);
-            if (effects != expected || distinct != expected || processed != expected) {
-                throw new IllegalStateException(
-                        consumer.label() + " drained " + events + " events into " + effects + " effects ("
-                                + distinct + " distinct events) and " + processed
-                                + " processed_events records; expected " + expected
-                                + " of each");
-            }
+        Effects.Counts counts;
+        try {
+            counts = Effects.count(pool);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "cannot count the effects of " + consumer.label() + ": " + e.getMessage(), e);
+        }
+        if (counts.effects() != expected || counts.distinct() != expected || counts.processed() != expected) {
+            throw new IllegalStateException(consumer.label() + " drained " + events + " events into " + counts.effects()
+                    + " effects (" + counts.distinct() + " distinct events) and " + counts.processed()
+                    + " processed_events records; expected " + expected + " of each");
         }
     }
 
@@ -217,34 +205,6 @@ final class ConsumerBench {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setPoolName("bench-consumers");
         return new HikariDataSource(config);
-    }
-
-    private void declare(String queue) throws Exception {
-        // Durable and classic, as consumer-support declares its main queue (SupportConsumer pins the type), so every
-        // consumer reads the same kind of queue and consumer-support's own declaration matches.
-        try (Connection connection = factory.newConnection("outbox-bench-consumers");
-                Channel channel = connection.createChannel()) {
-            channel.queueDeclare(queue, true, false, false, QueueType.CLASSIC.arguments(Map.of()));
-        }
-    }
-
-    private long messages(String queue) throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench-consumers");
-                Channel channel = connection.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
-        }
-    }
-
-    private void delete(List<String> queues) throws Exception {
-        try (Connection connection = factory.newConnection("outbox-bench-consumers")) {
-            for (String queue : queues) {
-                try (Channel channel = connection.createChannel()) {
-                    channel.queueDelete(queue);
-                } catch (IOException e) {
-                    step("consumers: could not delete queue " + queue + ": " + e.getMessage());
-                }
-            }
-        }
     }
 
     private static void step(String what) {

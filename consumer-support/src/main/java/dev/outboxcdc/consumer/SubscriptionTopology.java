@@ -1,11 +1,12 @@
 package dev.outboxcdc.consumer;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
+import dev.outboxcdc.envelope.AmqpChannels;
+import dev.outboxcdc.envelope.AmqpExchange;
+import dev.outboxcdc.envelope.AmqpQueue;
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.OutboxTopology;
 import dev.outboxcdc.envelope.QueueType;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,20 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Declares, idempotently, the queues of a subscription, of the broker's {@link QueueType}: the
  * durable queue bound to the events exchange, one retry queue per retry (a TTL of that retry's
- * backoff, dead-lettering back into the queue) and the dead-letter queue. A queue that exists with
- * the other type is used as it is, with a warning: RabbitMQ cannot change a queue's type.
+ * backoff, dead-lettering back into the queue) and the dead-letter queue. The events exchange is
+ * declared as {@link OutboxTopology#eventsExchange} defines it, or kept as it is when it exists with
+ * other arguments. A queue that exists with the other type is used as it is, with a warning: RabbitMQ
+ * cannot change a queue's type.
  */
 final class SubscriptionTopology {
 
     private static final Logger log = LoggerFactory.getLogger(SubscriptionTopology.class);
-    private static final int PRECONDITION_FAILED = 406;
     private static final String CONSISTENT_HASH = "x-consistent-hash";
     private static final Set<String> warnedAboutType = ConcurrentHashMap.newKeySet();
 
@@ -35,21 +36,19 @@ final class SubscriptionTopology {
 
     static void declare(Connection connection, Broker broker, String queue, Subscription subscription)
             throws IOException {
-        declareExchange(connection, broker.exchange());
+        // Declared by someone else with other arguments: used as it is.
+        OutboxTopology.eventsExchange(broker.exchange()).declareOrKeep(connection);
         QueueType type = broker.queueType();
         SubscriptionQueues queues = SubscriptionQueues.of(queue, subscription.retry(), subscription.partitions());
         if (subscription.partitioned()) {
             declarePartitions(connection, broker, queues, subscription);
         } else {
             declareQueue(connection, type, queue, Map.of());
-            Channel channel = open(connection);
-            try {
+            AmqpChannels.onOwnChannel(connection, channel -> {
                 for (String key : subscription.bindingKeys()) {
                     channel.queueBind(queue, broker.exchange(), key);
                 }
-            } finally {
-                close(channel);
-            }
+            });
         }
         for (int failed = 1; failed <= queues.retries().size(); failed++) {
             declareQueue(
@@ -70,33 +69,27 @@ final class SubscriptionTopology {
             Connection connection, Broker broker, SubscriptionQueues queues, Subscription subscription)
             throws IOException {
         String exchange = SubscriptionQueues.partitionExchange(queues.main());
-        Channel channel = open(connection);
         try {
-            channel.exchangeDeclare(
-                    exchange, CONSISTENT_HASH, true, false, Map.of("hash-header", OutboxAmqp.HEADER_AGGREGATE_ID));
+            new AmqpExchange(exchange, CONSISTENT_HASH, Map.of("hash-header", OutboxAmqp.HEADER_AGGREGATE_ID))
+                    .declare(connection);
         } catch (IOException e) {
             throw new IOException(
                     "cannot declare the consistent-hash exchange " + exchange + " of a partitioned subscription:"
                             + " enable RabbitMQ's plugin (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange). "
-                            + replyText(e),
+                            + AmqpChannels.replyText(e),
                     e);
-        } finally {
-            close(channel);
         }
         for (String partition : queues.partitions()) {
             declareQueue(connection, broker.queueType(), partition, Map.of("x-single-active-consumer", true));
         }
-        channel = open(connection);
-        try {
+        AmqpChannels.onOwnChannel(connection, channel -> {
             for (String partition : queues.partitions()) {
                 channel.queueBind(partition, exchange, "1");
             }
             for (String key : subscription.bindingKeys()) {
                 channel.exchangeBind(exchange, broker.exchange(), key);
             }
-        } finally {
-            close(channel);
-        }
+        });
     }
 
     /**
@@ -124,7 +117,7 @@ final class SubscriptionTopology {
     static List<String> delete(Connection connection, List<String> queues) throws IOException {
         List<String> deleted = new ArrayList<>();
         for (String queue : queues) {
-            Channel channel = open(connection);
+            Channel channel = AmqpChannels.open(connection);
             try {
                 channel.queueDeclarePassive(queue);
             } catch (IOException e) {
@@ -134,7 +127,7 @@ final class SubscriptionTopology {
                 channel.queueDelete(queue);
                 deleted.add(queue);
             } finally {
-                close(channel);
+                AmqpChannels.closeQuietly(channel);
             }
         }
         return deleted;
@@ -168,24 +161,13 @@ final class SubscriptionTopology {
 
     private static void declareQueue(Connection connection, QueueType type, String queue, Map<String, Object> arguments)
             throws IOException {
-        Channel channel = open(connection);
+        boolean asDeclared;
         try {
-            channel.queueDeclare(queue, true, false, false, type.arguments(arguments));
-            return;
+            asDeclared = AmqpQueue.of(queue, type, arguments).declare(connection);
         } catch (IOException e) {
-            if (!QueueType.isTypeMismatch(replyText(e))) {
-                throw explain(e, queue);
-            }
-        } finally {
-            close(channel);
+            throw explain(e, queue);
         }
-        Channel passive = open(connection);
-        try {
-            passive.queueDeclarePassive(queue);
-        } finally {
-            close(passive);
-        }
-        if (warnedAboutType.add(queue)) {
+        if (!asDeclared && warnedAboutType.add(queue)) {
             log.warn(
                     "Queue {} exists with another type than {}; using it as it is. RabbitMQ cannot change a queue's type:"
                             + " to change it, stop the consumers, move its messages elsewhere and delete it (deleteQueues() deletes"
@@ -195,67 +177,14 @@ final class SubscriptionTopology {
         }
     }
 
-    private static void declareExchange(Connection connection, String exchange) throws IOException {
-        Channel channel = open(connection);
-        try {
-            channel.exchangeDeclare(
-                    exchange, BuiltinExchangeType.TOPIC, true, false, OutboxAmqp.EVENTS_EXCHANGE_ARGUMENTS);
-            return;
-        } catch (IOException e) {
-            if (!isPreconditionFailed(e)) {
-                throw e;
-            }
-        } finally {
-            close(channel);
-        }
-        // Declared by someone else with other arguments: use it as it is.
-        Channel passive = open(connection);
-        try {
-            passive.exchangeDeclarePassive(exchange);
-        } finally {
-            close(passive);
-        }
-    }
-
     private static IOException explain(IOException e, String queue) {
-        if (isPreconditionFailed(e)) {
+        if (AmqpChannels.isPreconditionFailed(e)) {
             return new IOException(
                     "queue " + queue + " exists with other arguments (a changed retry policy?): delete the"
                             + " consumer's retry queues (OutboxConsumer.deleteQueues() deletes all its queues) and start again. "
-                            + replyText(e),
+                            + AmqpChannels.replyText(e),
                     e);
         }
         return e;
-    }
-
-    private static Channel open(Connection connection) throws IOException {
-        Channel channel = connection.createChannel();
-        if (channel == null) {
-            throw new IOException("the connection has no free channel");
-        }
-        return channel;
-    }
-
-    private static boolean isPreconditionFailed(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close
-                && close.getReplyCode() == PRECONDITION_FAILED;
-    }
-
-    private static String replyText(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                        && signal.getReason() instanceof AMQP.Channel.Close close
-                ? close.getReplyText()
-                : null;
-    }
-
-    private static void close(Channel channel) {
-        if (channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
-                // closing a channel that a declaration failure already closed
-            }
-        }
     }
 }

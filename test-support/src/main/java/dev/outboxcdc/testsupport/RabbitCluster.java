@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Assumptions;
  * seconds (it starts an Erlang VM): poll it with Awaitility at intervals of a second or more.
  *
  * <p>Not thread-safe with respect to the cluster's state: one test at a time changes it.
+ *
+ * <p>Kept whole at about 370 lines: it is the one handle the {@code *ClusterIT} tests of three modules hold on
+ * the cluster, and each method is a short wrapper over the cluster script, {@code rabbitmqctl} or amqp-client.
  */
 public final class RabbitCluster {
 

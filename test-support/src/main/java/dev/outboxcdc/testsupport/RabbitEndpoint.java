@@ -1,11 +1,11 @@
 package dev.outboxcdc.testsupport;
 
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.OutboxTopology;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 public record RabbitEndpoint(String uri) {
 
     /** Name of the alternate exchange the relay declares on its events exchange. */
-    public static final String UNROUTED = "outbox.unrouted";
+    public static final String UNROUTED = OutboxAmqp.UNROUTED;
 
     /** A connection factory for {@link #uri()}. */
     public ConnectionFactory factory() {
@@ -52,14 +52,15 @@ public record RabbitEndpoint(String uri) {
 
     /**
      * Declares {@code exchange} exactly as the relay does (durable topic, alternate exchange
-     * {@code outbox.unrouted}), so a test can bind queues before the relay starts.
+     * {@code outbox.unrouted}, see {@link OutboxTopology#declareEventsExchange}), so a test can bind
+     * queues before the relay starts.
      */
     public void declareEventsExchange(String exchange) {
-        withChannel(channel -> {
-            channel.exchangeDeclare(UNROUTED, BuiltinExchangeType.FANOUT, true);
-            channel.exchangeDeclare(
-                    exchange, BuiltinExchangeType.TOPIC, true, false, Map.of("alternate-exchange", UNROUTED));
-        });
+        try (Connection connection = connect()) {
+            OutboxTopology.declareEventsExchange(connection, exchange);
+        } catch (IOException e) {
+            throw new IllegalStateException("RabbitMQ operation failed: " + e.getMessage(), e);
+        }
     }
 
     /** Deletes {@code exchange} if it exists. */

@@ -1,5 +1,6 @@
 package dev.outboxcdc.relay.config;
 
+import dev.outboxcdc.envelope.OutboxAmqp;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -63,12 +64,13 @@ final class Names {
     static void requireExchangeName(String property, String value) {
         if (value == null
                 || value.isBlank()
-                || value.getBytes(StandardCharsets.UTF_8).length > 255
+                || value.getBytes(StandardCharsets.UTF_8).length > OutboxAmqp.MAX_SHORT_STRING_BYTES
                 || value.startsWith("amq.")) {
             throw new InvalidSettingException(
                     property,
                     value,
-                    "is not a usable exchange name: 1-255 bytes, not starting with the reserved prefix amq.");
+                    "is not a usable exchange name: 1-" + OutboxAmqp.MAX_SHORT_STRING_BYTES
+                            + " bytes, not starting with the reserved prefix amq.");
         }
     }
 }

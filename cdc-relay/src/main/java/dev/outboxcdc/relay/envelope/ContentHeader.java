@@ -20,8 +20,6 @@ import java.util.Map;
  */
 final class ContentHeader {
 
-    /** Longest AMQP short string (message id, type, routing key, header name) in UTF-8 bytes. */
-    static final int MAX_SHORT_STRING_BYTES = 255;
     /**
      * Largest content header frame the relay builds: 64 KiB, half of RabbitMQ's default {@code frame_max}
      * (131072), beyond which the client throws "Content headers exceeded max frame size".
@@ -102,9 +100,10 @@ final class ContentHeader {
                 if (keyBytes == Utf8.MALFORMED) {
                     return "headers key " + ColumnText.quote(key) + " is not valid Unicode";
                 }
-                if (keyBytes > MAX_SHORT_STRING_BYTES) {
+                if (keyBytes > OutboxAmqp.MAX_SHORT_STRING_BYTES) {
                     return "headers key " + ColumnText.quote(key) + " is " + keyBytes
-                            + " bytes, over the AMQP limit of " + MAX_SHORT_STRING_BYTES + " bytes for a header name";
+                            + " bytes, over the AMQP limit of " + OutboxAmqp.MAX_SHORT_STRING_BYTES
+                            + " bytes for a header name";
                 }
                 String kind = switch (parser.nextToken()) {
                     case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {

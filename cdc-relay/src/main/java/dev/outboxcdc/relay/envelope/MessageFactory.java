@@ -140,9 +140,8 @@ public final class MessageFactory {
         if (!row.eventIdIsUuid() && !isUuid(row.eventId())) {
             return "event_id is not a UUID";
         }
-        if (Utf8.length(row.eventId()) > ContentHeader.MAX_SHORT_STRING_BYTES) {
-            return "event_id is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES
-                    + " bytes, the AMQP message id limit";
+        if (Utf8.length(row.eventId()) > OutboxAmqp.MAX_SHORT_STRING_BYTES) {
+            return "event_id is longer than " + OutboxAmqp.MAX_SHORT_STRING_BYTES + " bytes, the AMQP message id limit";
         }
         if (row.eventType() == null || row.eventType().isBlank()) {
             return "event_type is missing or blank";
@@ -151,8 +150,8 @@ public final class MessageFactory {
         if (typeBytes == Utf8.MALFORMED) {
             return "event_type is not valid Unicode";
         }
-        if (typeBytes > ContentHeader.MAX_SHORT_STRING_BYTES) {
-            return "event_type is longer than " + ContentHeader.MAX_SHORT_STRING_BYTES
+        if (typeBytes > OutboxAmqp.MAX_SHORT_STRING_BYTES) {
+            return "event_type is longer than " + OutboxAmqp.MAX_SHORT_STRING_BYTES
                     + " bytes, the AMQP routing key limit";
         }
         if (row.payload() == null) {
@@ -194,7 +193,7 @@ public final class MessageFactory {
             return null;
         }
         long bytes = Utf8.length(value);
-        return bytes == Utf8.MALFORMED || bytes > ContentHeader.MAX_SHORT_STRING_BYTES ? null : value;
+        return bytes == Utf8.MALFORMED || bytes > OutboxAmqp.MAX_SHORT_STRING_BYTES ? null : value;
     }
 
     /**
