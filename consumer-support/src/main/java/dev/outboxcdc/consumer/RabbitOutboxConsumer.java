@@ -240,16 +240,12 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
                 }
             };
             DeliveryProcessor processor = new DeliveryProcessor(
-                    name,
+                    new WorkerContext(
+                            name, transactions, metrics, state, outageBackoff, RabbitOutboxConsumer.this::pause),
                     queue,
                     subscription,
-                    transactions,
-                    metrics,
                     acks,
-                    forwarder,
-                    state,
-                    outageBackoff,
-                    RabbitOutboxConsumer.this::pause);
+                    forwarder);
             opened.addShutdownListener(cause -> {
                 // A connection failure is recovered by the client, channels included; a channel the broker
                 // closed by itself (a delivery held past consumer_timeout, an error) is not.

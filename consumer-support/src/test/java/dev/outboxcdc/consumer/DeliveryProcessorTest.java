@@ -39,7 +39,16 @@ class DeliveryProcessorTest {
     private long nextTag = 1;
 
     private final DeliveryProcessor processor = new DeliveryProcessor(
-            "payroll",
+            new WorkerContext(
+                    "payroll",
+                    database,
+                    ConsumerMetrics.NONE,
+                    tracker,
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                    duration -> {
+                        pauses.add(duration);
+                        return !stopping;
+                    }),
             QUEUE,
             Subscription.to(
                             (event, connection) -> {
@@ -50,8 +59,6 @@ class DeliveryProcessorTest {
                             },
                             "employee.created")
                     .withRetry(RETRY),
-            database,
-            ConsumerMetrics.NONE,
             new DeliveryProcessor.Acks() {
                 @Override
                 public void ack(long deliveryTag) {
@@ -71,12 +78,6 @@ class DeliveryProcessorTest {
                 forwardedTo.add(queue);
                 forwardedProperties.add(properties);
                 return forwardResults.isEmpty() || forwardResults.poll();
-            },
-            tracker,
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
-            duration -> {
-                pauses.add(duration);
-                return !stopping;
             });
 
     DeliveryProcessorTest() {
@@ -236,7 +237,7 @@ class DeliveryProcessorTest {
         }
 
         assertThat(settled).containsExactly("requeue 1", "requeue 2");
-        assertThat(pauses).hasSize(2 * DeliveryProcessor.FORWARD_TRIES);
+        assertThat(pauses).hasSize(2 * DeliveryMover.FORWARD_TRIES);
         assertThat(pauses.get(5))
                 .as("the sixth consecutive failure waits 8-16 s")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(8));
