@@ -41,9 +41,6 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
     private static final Backoff REOPEN_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private static final Duration OUTAGE_FIRST_WAIT = Duration.ofMillis(100);
-    /** How often the instances of a partitioned subscription look at each other and share the partitions again. */
-    static final Duration REBALANCE_INTERVAL = Duration.ofSeconds(2);
-
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
@@ -138,7 +135,11 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
     private void startBalancer(String queue, Subscription subscription) {
         Map<Integer, Worker> byPartition = new ConcurrentHashMap<>();
         PartitionBalancer balancer = new PartitionBalancer(
-                name, queue, subscription.partitions(), () -> connection, new PartitionBalancer.Partitions() {
+                name,
+                queue,
+                subscription.partitions(),
+                new MembershipSlots(queue, () -> connection),
+                new PartitionBalancer.Partitions() {
                     @Override
                     public void acquire(int index) throws IOException {
                         Worker worker =
@@ -160,8 +161,8 @@ final class RabbitOutboxConsumer implements OutboxConsumer {
         balancer.rebalance();
         reopener.scheduleWithFixedDelay(
                 balancer::rebalance,
-                REBALANCE_INTERVAL.toMillis(),
-                REBALANCE_INTERVAL.toMillis(),
+                PartitionBalancer.REBALANCE_INTERVAL.toMillis(),
+                PartitionBalancer.REBALANCE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
