@@ -5,8 +5,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ReturnCallback;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,13 +25,17 @@ final class FakeRabbit {
     final List<FakeChannel> channels = new CopyOnWriteArrayList<>();
     /** How many of the next createChannel calls fail (return null, as amqp-client does without a free channel). */
     final AtomicInteger refuseChannels = new AtomicInteger();
+    /** How many of the next published messages the broker returns as unroutable (a mandatory publish to no queue). */
+    final AtomicInteger returnNext = new AtomicInteger();
+    /** How many of the next waits for confirms end in a nack. */
+    final AtomicInteger nackNext = new AtomicInteger();
 
     final Connection connection = proxy(Connection.class, (method, args) -> switch (method) {
         case "createChannel" -> {
             if (refuseChannels.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 yield null;
             }
-            FakeChannel channel = new FakeChannel();
+            FakeChannel channel = new FakeChannel(this);
             channels.add(channel);
             yield channel.channel;
         }
@@ -45,11 +52,42 @@ final class FakeRabbit {
     static final class FakeChannel {
 
         final List<String> calls = new CopyOnWriteArrayList<>();
+        private final FakeRabbit broker;
         private final List<ShutdownListener> shutdownListeners = new CopyOnWriteArrayList<>();
+        private final List<ReturnCallback> returnCallbacks = new CopyOnWriteArrayList<>();
         private volatile boolean open = true;
         private volatile Consumer consumer;
-        final Channel channel = proxy(Channel.class, (method, args) -> {
+        final Channel channel;
+
+        FakeChannel(FakeRabbit broker) {
+            this.broker = broker;
+            this.channel = proxy(Channel.class, this::answer);
+        }
+
+        private Object answer(String method, Object[] args) throws Exception {
             switch (method) {
+                case "confirmSelect" -> calls.add("confirmSelect");
+                case "addReturnListener" -> returnCallbacks.add((ReturnCallback) args[0]);
+                case "basicPublish" -> {
+                    calls.add("basicPublish " + args[1] + " mandatory=" + args[2]);
+                    if (broker.returnNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        Return returned = new Return(
+                                312,
+                                "NO_ROUTE",
+                                (String) args[0],
+                                (String) args[1],
+                                (AMQP.BasicProperties) args[3],
+                                (byte[]) args[4]);
+                        returnCallbacks.forEach(callback -> callback.handle(returned));
+                    }
+                }
+                case "waitForConfirmsOrDie" -> {
+                    calls.add("waitForConfirmsOrDie");
+                    if (broker.nackNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        open = false; // amqp-client closes the channel on a nack
+                        throw new IOException("nacks received");
+                    }
+                }
                 case "basicQos" -> calls.add("basicQos " + args[0]);
                 case "basicConsume" -> {
                     calls.add("basicConsume " + args[0]);
@@ -70,7 +108,7 @@ final class FakeRabbit {
                 default -> throw new UnsupportedOperationException(method);
             }
             return null;
-        });
+        }
 
         /** The broker delivers a message with {@code deliveryTag} to the consumer, on the calling thread. */
         void deliver(long deliveryTag, byte[] body) throws Exception {
