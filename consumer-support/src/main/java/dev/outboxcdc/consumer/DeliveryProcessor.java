@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * <p>What happens on failure depends on its {@link Failures.Kind}: a handler failure is an attempt,
  * and the event goes to the next retry queue, or to the DLQ after the last attempt (a body that is not
  * a valid envelope goes to the DLQ at once); a database that does not answer is not, and the delivery
- * is held and tried again with backoff until it does; a conflict (40001, 40P01) is tried again at once
- * a few times. Moving a delivery to a retry queue or the DLQ is the {@link DeliveryMover}'s: the copy is
- * confirmed and routed before the original is acked, else the original is requeued after a backoff. One
- * instance per worker; not thread-safe.
+ * is held and tried again with backoff until it does; a conflict (40001, 40P01) is tried again in
+ * place, after a pause of tens of milliseconds, a few times. Moving a delivery to a retry queue or the
+ * DLQ is the {@link DeliveryMover}'s: the copy is confirmed and routed before the original is acked,
+ * else the original is requeued after a backoff. One instance per worker; not thread-safe.
  */
 final class DeliveryProcessor {
 
