@@ -7,8 +7,6 @@ import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.InvalidEnvelopeException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * <p>What happens on failure depends on its {@link Failures.Kind}: a handler failure is an attempt,
  * and the event goes to the next retry queue, or to the DLQ after the last attempt (a body that is not
  * a valid envelope goes to the DLQ at once); a database that does not answer is not, and the delivery
- * is held and tried again with backoff until it does; a conflict (40001, 40P01) is tried again at once
- * a few times. A forwarded copy is confirmed and routed before the original is acked; when it cannot
- * be, the original is requeued after a backoff. One instance per worker; not thread-safe.
+ * is held and tried again with backoff until it does; a conflict (40001, 40P01) is tried again in
+ * place, after a pause of tens of milliseconds, a few times. Moving a delivery to a retry queue or the
+ * DLQ is the {@link DeliveryMover}'s: the copy is confirmed and routed before the original is acked,
+ * else the original is requeued after a backoff. One instance per worker; not thread-safe.
  */
 final class DeliveryProcessor {
 
@@ -30,11 +29,8 @@ final class DeliveryProcessor {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** Conflicts (serialization failures, deadlocks) retried in place before they count as an attempt. */
     static final int CONFLICT_RETRIES = 3;
-    /** Tries to forward one copy before the original is requeued. */
-    static final int FORWARD_TRIES = 3;
 
     private static final Backoff CONFLICT_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
-    static final Backoff FORWARD_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     /** Settles deliveries on the worker's channel. */
     interface Acks {
@@ -43,39 +39,22 @@ final class DeliveryProcessor {
         void requeue(long deliveryTag) throws IOException;
     }
 
-    private final String consumer;
+    private final WorkerContext context;
     private final String queue;
     private final Subscription subscription;
-    private final Transactions transactions;
-    private final ConsumerMetrics metrics;
     private final Acks acks;
-    private final Forwarder forwarder;
-    private final StateTracker state;
-    private final Backoff outageBackoff;
-    private final Pause pause;
-    private int forwardFailures;
+    private final DeliveryMover mover;
 
-    DeliveryProcessor(
-            String consumer,
-            String queue,
-            Subscription subscription,
-            Transactions transactions,
-            ConsumerMetrics metrics,
-            Acks acks,
-            Forwarder forwarder,
-            StateTracker state,
-            Backoff outageBackoff,
-            Pause pause) {
-        this.consumer = consumer;
+    /**
+     * Handles the deliveries of {@code queue}, settling them with {@code acks} and sending copies to the retry and
+     * dead-letter queues through {@code forwarder}.
+     */
+    DeliveryProcessor(WorkerContext context, String queue, Subscription subscription, Acks acks, Forwarder forwarder) {
+        this.context = context;
         this.queue = queue;
         this.subscription = subscription;
-        this.transactions = transactions;
-        this.metrics = metrics;
         this.acks = acks;
-        this.forwarder = forwarder;
-        this.state = state;
-        this.outageBackoff = outageBackoff;
-        this.pause = pause;
+        this.mover = new DeliveryMover(context.consumer(), queue, acks, forwarder, context.pause());
     }
 
     void process(Delivery delivery) throws IOException {
@@ -85,12 +64,12 @@ final class DeliveryProcessor {
             event = EnvelopeCodec.read(delivery.getBody());
         } catch (InvalidEnvelopeException e) {
             log.warn("Dead-lettering a message on {} that is not a valid envelope: {}", queue, e.getMessage());
-            if (forward(
+            if (mover.move(
                     delivery,
                     SubscriptionQueues.deadLetterQueue(queue),
                     "invalid envelope: " + e.getMessage(),
                     attempt)) {
-                metrics.deadLettered(queue);
+                context.metrics().deadLettered(queue);
             }
             return;
         }
@@ -100,8 +79,8 @@ final class DeliveryProcessor {
             Exception failure = null;
             boolean first;
             try {
-                first = transactions.inTransaction(connection -> {
-                    if (!ProcessedEvents.recordFirst(connection, consumer, event.eventId())) {
+                first = context.transactions().inTransaction(connection -> {
+                    if (!ProcessedEvents.recordFirst(connection, context.consumer(), event.eventId())) {
                         return false;
                     }
                     subscription.handler().handle(event, connection);
@@ -117,18 +96,18 @@ final class DeliveryProcessor {
                 // broker redelivers the message and the processed_events record makes it a duplicate.
                 acks.ack(delivery.getEnvelope().getDeliveryTag());
                 if (first) {
-                    metrics.handled(queue);
+                    context.metrics().handled(queue);
                 } else {
                     log.debug("Skipped duplicate delivery of event {} on {}", event.eventId(), queue);
-                    metrics.duplicateSkipped(queue);
+                    context.metrics().duplicateSkipped(queue);
                 }
                 return;
             }
             switch (Failures.classify(failure)) {
                 case DATABASE_UNAVAILABLE -> {
                     outageTries++;
-                    state.databaseUnavailable(this, describe(failure));
-                    Duration wait = outageBackoff.delay(outageTries);
+                    context.state().databaseUnavailable(this, describe(failure));
+                    Duration wait = context.outageBackoff().delay(outageTries);
                     log.debug(
                             "Event {} on {}: the database did not answer (try {}), trying again in {}: {}",
                             event.eventId(),
@@ -136,7 +115,7 @@ final class DeliveryProcessor {
                             outageTries,
                             wait,
                             describe(failure));
-                    if (!pause.sleep(wait)) {
+                    if (!context.pause().sleep(wait)) {
                         return; // stopping: unacked, so the broker redelivers it
                     }
                 }
@@ -152,7 +131,7 @@ final class DeliveryProcessor {
                             event.eventId(),
                             queue,
                             describe(failure));
-                    if (!pause.sleep(CONFLICT_BACKOFF.delay(conflicts))) {
+                    if (!context.pause().sleep(CONFLICT_BACKOFF.delay(conflicts))) {
                         return;
                     }
                 }
@@ -167,7 +146,7 @@ final class DeliveryProcessor {
 
     private void answered(int outageTries) {
         if (outageTries > 0) {
-            state.databaseAnswered(this);
+            context.state().databaseAnswered(this);
         }
     }
 
@@ -183,8 +162,8 @@ final class DeliveryProcessor {
                     retry.maxAttempts(),
                     retry.backoffAfter(attempt),
                     error);
-            if (forward(delivery, SubscriptionQueues.retryQueue(queue, attempt), error, attempt + 1)) {
-                metrics.retried(queue);
+            if (mover.move(delivery, SubscriptionQueues.retryQueue(queue, attempt), error, attempt + 1)) {
+                context.metrics().retried(queue);
             }
         } else {
             log.warn(
@@ -193,43 +172,10 @@ final class DeliveryProcessor {
                     queue,
                     attempt,
                     error);
-            if (forward(delivery, SubscriptionQueues.deadLetterQueue(queue), error, attempt)) {
-                metrics.deadLettered(queue);
+            if (mover.move(delivery, SubscriptionQueues.deadLetterQueue(queue), error, attempt)) {
+                context.metrics().deadLettered(queue);
             }
         }
-    }
-
-    /** Moves the delivery to {@code target}: the copy confirmed and routed, then the original acked; else requeued. */
-    private boolean forward(Delivery delivery, String target, String error, int attempt) throws IOException {
-        long tag = delivery.getEnvelope().getDeliveryTag();
-        AMQP.BasicProperties properties = copyProperties(delivery, error, attempt);
-        for (int tries = 1; ; tries++) {
-            if (forwarder.forward(target, properties, delivery.getBody())) {
-                forwardFailures = 0;
-                acks.ack(tag);
-                return true;
-            }
-            forwardFailures++;
-            Duration wait = FORWARD_BACKOFF.delay(forwardFailures);
-            if (!pause.sleep(wait)) {
-                return false;
-            }
-            if (tries == FORWARD_TRIES) {
-                log.warn("Could not move a message of {} to {} in {} tries; requeued it", queue, target, tries);
-                acks.requeue(tag);
-                return false;
-            }
-        }
-    }
-
-    private AMQP.BasicProperties copyProperties(Delivery delivery, String error, int attempt) {
-        AMQP.BasicProperties original = delivery.getProperties();
-        Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
-        headers.put(ConsumerHeaders.ATTEMPT, attempt);
-        headers.put(ConsumerHeaders.ERROR, error);
-        headers.put(ConsumerHeaders.CONSUMER, consumer);
-        headers.putIfAbsent(ConsumerHeaders.ROUTING_KEY, delivery.getEnvelope().getRoutingKey());
-        return original.builder().headers(headers).deliveryMode(2).build();
     }
 
     private static int attemptOf(AMQP.BasicProperties properties) {

@@ -33,9 +33,14 @@ import javax.sql.DataSource;
  * queues, then dead-lettered. A database that does not answer (no connection, a broken connection,
  * SQLState classes 08, 53 and 57P, a pool timeout, a transient JDBC exception) is not: the worker holds
  * the delivery, waits with backoff and jitter ({@link ConsumerState#WAITING_FOR_DATABASE}) and retries
- * it until the database answers. Serialization failures and deadlocks (40001, 40P01) are retried at
- * once a few times before they count as an attempt. Copies to retry and dead-letter queues are
- * confirmed and routed (a deleted queue is declared again) before the original is acked.
+ * it until the database answers. Serialization failures and deadlocks (40001, 40P01) are retried in
+ * place, after a pause of tens of milliseconds, a few times before they count as an attempt. Copies
+ * to retry and dead-letter queues are confirmed and routed (a deleted queue is declared again) before
+ * the original is acked.
+ *
+ * <p>This file is kept whole although it runs past 200 lines: {@link Builder} is public API as
+ * {@code OutboxConsumer.Builder} (applications and the Spring auto-configuration use it), and most of its length
+ * is the documentation of the settings, next to the validation {@link Builder#build()} does once.
  */
 public interface OutboxConsumer extends AutoCloseable {
 

@@ -1,39 +1,35 @@
 package dev.outboxcdc.consumer;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shares the partitions of one partitioned subscription between the running instances of a
- * consumer, with RabbitMQ as the only coordinator. Each instance holds a membership slot: an
- * exclusive queue {@code <main>.member.<k>} (k the first free of 0-63), which RabbitMQ deletes when
- * the instance's connection ends. At every {@link #rebalance()} an instance counts the slots in use
- * (another connection's exclusive queue is refused with RESOURCE_LOCKED, a free slot is NOT_FOUND)
- * and takes the partitions {@code p} with {@code p mod members == its rank among them}, giving up the
- * others. Instances agree once they have all seen the same members; meanwhile a partition may be
- * wanted by two, and its single-active-consumer queue keeps only one of them consuming. Not thread-safe:
- * called from one scheduler thread.
+ * Shares the partitions of one partitioned subscription between the running instances of a consumer: at every
+ * {@link #rebalance()} an instance learns its rank among the members ({@link MembershipSlots}) and takes the
+ * partitions {@code p} with {@code p mod members == rank}, giving up the others. Instances agree once they have all
+ * seen the same members; meanwhile a partition may be wanted by two, and its single-active-consumer queue keeps only
+ * one of them consuming. Not thread-safe: called from one scheduler thread.
  */
 final class PartitionBalancer {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionBalancer.class);
-    static final int MAX_MEMBERS = 64;
-    private static final int RESOURCE_LOCKED = 405;
-    private static final int NOT_FOUND = 404;
-    /** Free slots in a row after which no higher slot is looked at (slots are taken lowest first). */
-    private static final int FREE_SLOTS_TO_STOP = 4;
+
+    /** How often the instances of a partitioned subscription look at each other and share the partitions again. */
+    static final Duration REBALANCE_INTERVAL = Duration.ofSeconds(2);
+
+    /** This instance's rank (0-based) among {@code count} members. */
+    record Members(int rank, int count) {}
+
+    /** Who the members are now. */
+    interface Membership {
+        /** This instance's rank and the number of members, or null when it cannot tell now (try again later). */
+        Members members() throws IOException;
+    }
 
     /** Starts and stops consuming partitions. */
     interface Partitions {
@@ -45,23 +41,17 @@ final class PartitionBalancer {
     private final String consumer;
     private final String main;
     private final int partitions;
-    private final Supplier<Connection> connection;
+    private final Membership membership;
     private final Partitions target;
     private final Set<Integer> owned = new TreeSet<>();
-    private int slot = -1;
     private int members;
 
-    PartitionBalancer(
-            String consumer, String main, int partitions, Supplier<Connection> connection, Partitions target) {
+    PartitionBalancer(String consumer, String main, int partitions, Membership membership, Partitions target) {
         this.consumer = consumer;
         this.main = main;
         this.partitions = partitions;
-        this.connection = connection;
+        this.membership = membership;
         this.target = target;
-    }
-
-    static String memberQueue(String main, int slot) {
-        return main + ".member." + slot;
     }
 
     /** The partitions this instance consumes now. */
@@ -69,19 +59,13 @@ final class PartitionBalancer {
         return Set.copyOf(owned);
     }
 
-    /** Takes a membership slot if it has none, counts the members and takes its share of the partitions. */
+    /** Counts the members and takes this instance's share of the partitions; a failure is tried again next time. */
     void rebalance() {
-        Connection current = connection.get();
-        if (current == null || !current.isOpen()) {
-            return;
-        }
         try {
-            holdSlot(current);
-            List<Integer> slots = slotsInUse(current);
-            if (!slots.contains(slot)) {
-                return; // lost it between the two steps: next time
+            Members now = membership.members();
+            if (now != null) {
+                assign(now.rank(), now.count());
             }
-            assign(slots.indexOf(slot), slots.size());
         } catch (IOException | RuntimeException e) {
             log.debug("Consumer {}: rebalancing the partitions of {} failed, trying again later", consumer, main, e);
         }
@@ -128,77 +112,5 @@ final class PartitionBalancer {
                 main,
                 owned,
                 partitions);
-    }
-
-    private void holdSlot(Connection current) throws IOException {
-        if (slot >= 0 && declareExclusive(current, slot)) {
-            return;
-        }
-        for (int candidate = 0; candidate < MAX_MEMBERS; candidate++) {
-            if (declareExclusive(current, candidate)) {
-                slot = candidate;
-                return;
-            }
-        }
-        throw new IOException("all " + MAX_MEMBERS + " membership slots of " + main + " are taken");
-    }
-
-    /** Declares slot {@code candidate}'s queue exclusively: true when this connection holds it. */
-    private boolean declareExclusive(Connection current, int candidate) throws IOException {
-        Channel channel = current.createChannel();
-        try {
-            channel.queueDeclare(memberQueue(main, candidate), false, true, true, Map.of("x-queue-type", "classic"));
-            return true;
-        } catch (IOException e) {
-            if (replyCode(e) == RESOURCE_LOCKED) {
-                return false;
-            }
-            throw e;
-        } finally {
-            close(channel);
-        }
-    }
-
-    private List<Integer> slotsInUse(Connection current) throws IOException {
-        List<Integer> used = new ArrayList<>();
-        int free = 0;
-        for (int candidate = 0; candidate < MAX_MEMBERS && free < FREE_SLOTS_TO_STOP; candidate++) {
-            Channel channel = current.createChannel();
-            try {
-                channel.queueDeclarePassive(memberQueue(main, candidate));
-                used.add(candidate); // ours: a passive declaration of our own exclusive queue succeeds
-                free = 0;
-            } catch (IOException e) {
-                int code = replyCode(e);
-                if (code == RESOURCE_LOCKED) {
-                    used.add(candidate);
-                    free = 0;
-                } else if (code == NOT_FOUND) {
-                    free++;
-                } else {
-                    throw e;
-                }
-            } finally {
-                close(channel);
-            }
-        }
-        return used;
-    }
-
-    private static int replyCode(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                        && signal.getReason() instanceof AMQP.Channel.Close close
-                ? close.getReplyCode()
-                : -1;
-    }
-
-    private static void close(Channel channel) {
-        if (channel != null && channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
-                // a refused declaration closed it already
-            }
-        }
     }
 }

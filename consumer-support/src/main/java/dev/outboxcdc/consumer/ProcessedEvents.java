@@ -14,7 +14,7 @@ public final class ProcessedEvents {
 
     /** The table's name. */
     public static final String TABLE = "processed_events";
-    /** Rows pruned per transaction by {@link #deleteOlderThan}. */
+    /** A {@code batchSize} for {@link #deleteOlderThan}: the one the Spring Boot pruner uses. */
     public static final int DEFAULT_PRUNE_BATCH = 1000;
 
     private static final String RECORD = """

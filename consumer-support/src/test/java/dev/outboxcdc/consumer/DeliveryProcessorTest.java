@@ -30,6 +30,7 @@ class DeliveryProcessorTest {
     private final List<AMQP.BasicProperties> forwardedProperties = new ArrayList<>();
     private final Deque<Boolean> forwardResults = new ArrayDeque<>();
     private final List<Duration> pauses = new ArrayList<>();
+    private final List<String> counted = new ArrayList<>();
     private final List<ConsumerState> states = new ArrayList<>();
     private final StateTracker tracker = new StateTracker("payroll", states::add);
     private final AtomicInteger handlerCalls = new AtomicInteger();
@@ -39,7 +40,36 @@ class DeliveryProcessorTest {
     private long nextTag = 1;
 
     private final DeliveryProcessor processor = new DeliveryProcessor(
-            "payroll",
+            new WorkerContext(
+                    "payroll",
+                    database,
+                    new ConsumerMetrics() {
+                        @Override
+                        public void handled(String queue) {
+                            counted.add("handled " + queue);
+                        }
+
+                        @Override
+                        public void duplicateSkipped(String queue) {
+                            counted.add("duplicate " + queue);
+                        }
+
+                        @Override
+                        public void retried(String queue) {
+                            counted.add("retried " + queue);
+                        }
+
+                        @Override
+                        public void deadLettered(String queue) {
+                            counted.add("dead-lettered " + queue);
+                        }
+                    },
+                    tracker,
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
+                    duration -> {
+                        pauses.add(duration);
+                        return !stopping;
+                    }),
             QUEUE,
             Subscription.to(
                             (event, connection) -> {
@@ -50,8 +80,6 @@ class DeliveryProcessorTest {
                             },
                             "employee.created")
                     .withRetry(RETRY),
-            database,
-            ConsumerMetrics.NONE,
             new DeliveryProcessor.Acks() {
                 @Override
                 public void ack(long deliveryTag) {
@@ -71,12 +99,6 @@ class DeliveryProcessorTest {
                 forwardedTo.add(queue);
                 forwardedProperties.add(properties);
                 return forwardResults.isEmpty() || forwardResults.poll();
-            },
-            tracker,
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
-            duration -> {
-                pauses.add(duration);
-                return !stopping;
             });
 
     DeliveryProcessorTest() {
@@ -236,11 +258,82 @@ class DeliveryProcessorTest {
         }
 
         assertThat(settled).containsExactly("requeue 1", "requeue 2");
-        assertThat(pauses).hasSize(2 * DeliveryProcessor.FORWARD_TRIES);
+        assertThat(pauses).hasSize(2 * DeliveryMover.FORWARD_TRIES);
         assertThat(pauses.get(5))
                 .as("the sixth consecutive failure waits 8-16 s")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(8));
         assertThat(pauses.stream().mapToLong(Duration::toMillis).sum()).isGreaterThan(10_000);
+    }
+
+    @Test
+    void countsEachOutcomeOnItsQueue() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        processor.process(delivery(eventId, 1));
+        processor.process(delivery(eventId, 1));
+        handlerFailures.add(new IllegalStateException("busy"));
+        processor.process(delivery(UUID.randomUUID(), 1));
+        handlerFailures.add(new IllegalStateException("busy"));
+        processor.process(delivery(UUID.randomUUID(), 3));
+
+        assertThat(counted)
+                .containsExactly(
+                        "handled " + QUEUE, "duplicate " + QUEUE, "retried " + QUEUE, "dead-lettered " + QUEUE);
+    }
+
+    @Test
+    void theCopyKeepsTheOriginalHeadersAndFirstRoutingKeyAndIsPersistent() throws Exception {
+        handlerFailures.add(new IllegalStateException("busy"));
+        handlerFailures.add(new IllegalStateException("busy"));
+        byte[] body =
+                EnvelopeCodec.write(UUID.randomUUID().toString(), "employee.created", "2026-12-07T10:00:00Z", "{}");
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .messageId("m-1")
+                .headers(Map.of("traceparent", "00-abc-01", "aggregate_id", "42"))
+                .build();
+
+        processor.process(new Delivery(
+                new com.rabbitmq.client.Envelope(1, false, "outbox.events", "employee.created"), properties, body));
+        AMQP.BasicProperties firstCopy = forwardedProperties.get(0);
+        processor.process(new Delivery(new com.rabbitmq.client.Envelope(2, false, "", QUEUE), firstCopy, body));
+
+        AMQP.BasicProperties secondCopy = forwardedProperties.get(1);
+        assertThat(secondCopy.getMessageId()).isEqualTo("m-1");
+        assertThat(secondCopy.getDeliveryMode()).isEqualTo(2);
+        assertThat(secondCopy.getHeaders())
+                .containsEntry("traceparent", "00-abc-01")
+                .containsEntry("aggregate_id", "42")
+                .containsEntry(ConsumerHeaders.CONSUMER, "payroll")
+                .containsEntry(ConsumerHeaders.ATTEMPT, 3)
+                .as("the routing key it was first published with, not the retry queue's")
+                .containsEntry(ConsumerHeaders.ROUTING_KEY, "employee.created");
+        assertThat(forwardedTo).containsExactly(QUEUE + ".retry.1", QUEUE + ".retry.2");
+    }
+
+    @Test
+    void aBodyThatIsNotAnEnvelopeAndCannotBeDeadLetteredIsRequeued() throws Exception {
+        forwardResults.addAll(List.of(false, false, false));
+
+        processor.process(new Delivery(
+                new com.rabbitmq.client.Envelope(1, false, "outbox.events", "employee.created"),
+                new AMQP.BasicProperties(),
+                "{}".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(forwardedTo).containsOnly(QUEUE + ".dlq").hasSize(DeliveryMover.FORWARD_TRIES);
+        assertThat(settled).containsExactly("requeue 1");
+        assertThat(counted).isEmpty();
+    }
+
+    @Test
+    void stoppingWhileACopyCannotBeForwardedLeavesTheOriginalUnsettled() throws Exception {
+        handlerFailures.add(new IllegalStateException("busy"));
+        forwardResults.add(false);
+        stopping = true;
+
+        processor.process(delivery(UUID.randomUUID(), 1));
+
+        assertThat(forwardedTo).containsExactly(QUEUE + ".retry.1");
+        assertThat(settled).isEmpty();
+        assertThat(counted).isEmpty();
     }
 
     private Delivery delivery(UUID eventId, int attempt) {

@@ -3,6 +3,7 @@ package dev.outboxcdc.consumer;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -12,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link Transactions} without a database, for fast tests: the processed_events table is a set,
- * committed only when the work returns; failures queued with {@link #failNext} are thrown before the
- * work runs, as a database that does not answer would.
+ * committed only when the work returns, and the consumer's start-up check finds it; failures queued
+ * with {@link #failNext} are thrown before the work runs, as a database that does not answer would.
  */
 final class FakeTransactions implements Transactions {
 
@@ -44,7 +45,20 @@ final class FakeTransactions implements Transactions {
                 new Class<?>[] {Connection.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "prepareStatement" -> statement(pending);
+                    case "createStatement" -> tableCheck();
                     case "toString" -> "fake connection";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** The start-up check that processed_events exists: it does. */
+    private Statement tableCheck() {
+        return (Statement) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Statement.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "execute" -> true;
+                    case "close" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

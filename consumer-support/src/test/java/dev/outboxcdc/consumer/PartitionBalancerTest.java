@@ -7,12 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** How one instance's share of the partitions follows the members it sees, without a broker. */
 class PartitionBalancerTest {
 
     private final List<String> calls = new ArrayList<>();
     private boolean refuseAcquire;
-    private final PartitionBalancer balancer =
-            new PartitionBalancer("ledger", "ledger.entry", 6, () -> null, new PartitionBalancer.Partitions() {
+    private PartitionBalancer.Members members;
+    private IOException membershipFailure;
+    private final PartitionBalancer balancer = new PartitionBalancer(
+            "ledger",
+            "ledger.entry",
+            6,
+            () -> {
+                if (membershipFailure != null) {
+                    throw membershipFailure;
+                }
+                return members;
+            },
+            new PartitionBalancer.Partitions() {
                 @Override
                 public void acquire(int index) throws IOException {
                     if (refuseAcquire) {
@@ -53,9 +65,9 @@ class PartitionBalancerTest {
 
     @Test
     void everyPartitionHasExactlyOneOwnerWhateverTheNumberOfMembers() {
-        for (int members = 1; members <= 8; members++) {
+        for (int count = 1; count <= 8; count++) {
             List<Integer> owners = new ArrayList<>();
-            for (int rank = 0; rank < members; rank++) {
+            for (int rank = 0; rank < count; rank++) {
                 PartitionBalancer member = new PartitionBalancer(
                         "ledger", "ledger.entry", 6, () -> null, new PartitionBalancer.Partitions() {
                             @Override
@@ -64,10 +76,10 @@ class PartitionBalancerTest {
                             @Override
                             public void release(int index) {}
                         });
-                member.assign(rank, members);
+                member.assign(rank, count);
                 owners.addAll(member.owned());
             }
-            assertThat(owners).as(members + " members").containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+            assertThat(owners).as(count + " members").containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
         }
     }
 
@@ -81,5 +93,40 @@ class PartitionBalancerTest {
         balancer.assign(0, 3);
 
         assertThat(balancer.owned()).containsExactlyInAnyOrder(0, 3);
+    }
+
+    @Test
+    void aRebalanceTakesTheShareOfTheRankTheMembershipReports() {
+        members = new PartitionBalancer.Members(1, 2);
+
+        balancer.rebalance();
+
+        assertThat(balancer.owned()).containsExactlyInAnyOrder(1, 3, 5);
+    }
+
+    @Test
+    void aRebalanceThatCannotTellTheMembersChangesNothing() {
+        members = new PartitionBalancer.Members(0, 1);
+        balancer.rebalance();
+        calls.clear();
+
+        members = null;
+        balancer.rebalance();
+        membershipFailure = new IOException("channel closed");
+        balancer.rebalance();
+
+        assertThat(calls).isEmpty();
+        assertThat(balancer.owned()).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void theSameMembersTwiceMoveNoPartition() {
+        members = new PartitionBalancer.Members(0, 2);
+        balancer.rebalance();
+        calls.clear();
+
+        balancer.rebalance();
+
+        assertThat(calls).isEmpty();
     }
 }

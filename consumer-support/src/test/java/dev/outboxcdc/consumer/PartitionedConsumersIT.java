@@ -84,7 +84,7 @@ class PartitionedConsumersIT {
         String main = name + ".ledger.#";
         Awaitility.await("every instance consumes one partition")
                 .atMost(Duration.ofSeconds(90))
-                .during(RabbitOutboxConsumer.REBALANCE_INTERVAL.multipliedBy(2))
+                .during(PartitionBalancer.REBALANCE_INTERVAL.multipliedBy(2))
                 .until(() -> membersJoined(main) == PARTITIONS && eachPartitionHasOneConsumer(main));
 
         int total = AGGREGATES * EVENTS_PER_AGGREGATE + WITHOUT_AGGREGATE;
@@ -161,7 +161,7 @@ class PartitionedConsumersIT {
     private int membersJoined(String main) {
         int members = 0;
         for (int slot = 0; slot < PARTITIONS + 2; slot++) {
-            if (heldByAnother(PartitionBalancer.memberQueue(main, slot))) {
+            if (heldByAnother(MembershipSlots.memberQueue(main, slot))) {
                 members++;
             }
         }

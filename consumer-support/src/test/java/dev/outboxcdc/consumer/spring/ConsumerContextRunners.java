@@ -23,19 +23,29 @@ final class ConsumerContextRunners {
 
     /** The auto-configuration, a payroll application with one subscription, name payroll, auto-startup off. */
     static ApplicationContextRunner payroll() {
-        return payroll(() -> new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/never-connected"));
+        return payroll(ConsumerContextRunners::neverConnected);
+    }
+
+    /** A DataSource of a database that is never connected to in these tests. */
+    static DataSource neverConnected() {
+        return new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/never-connected");
     }
 
     /** {@link #payroll()} on {@code dataSource}. */
     static ApplicationContextRunner payroll(Supplier<DataSource> dataSource) {
+        return autoConfiguration()
+                .withBean("dataSource", DataSource.class, dataSource)
+                .withUserConfiguration(PayrollApplication.class);
+    }
+
+    /** Both auto-configurations and what they come after, name payroll, auto-startup off; no application beans. */
+    static ApplicationContextRunner autoConfiguration() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(
                         OutboxConsumerAutoConfiguration.class,
                         OutboxConsumerHealthAutoConfiguration.class,
                         SslAutoConfiguration.class,
                         ApplicationAvailabilityAutoConfiguration.class))
-                .withBean("dataSource", DataSource.class, dataSource)
-                .withUserConfiguration(PayrollApplication.class)
                 .withPropertyValues("outbox.consumer.name=payroll", "outbox.consumer.auto-startup=false");
     }
 

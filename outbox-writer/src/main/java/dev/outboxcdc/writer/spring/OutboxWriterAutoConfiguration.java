@@ -15,9 +15,9 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * Auto-configures an {@link OutboxWriter} and a {@link TransactionalOutboxWriter} when the
- * application has one {@link DataSource} and Spring JDBC. Payloads are serialised with the
- * application's {@link ObjectMapper} when it has one. Every bean backs off when the application
- * defines its own.
+ * application has one {@link DataSource} (or one marked primary) and Spring JDBC. Payloads are
+ * serialised with the application's {@link ObjectMapper} when it has one. Every bean backs off when
+ * the application defines its own.
  */
 @AutoConfiguration(
         after = DataSourceAutoConfiguration.class,

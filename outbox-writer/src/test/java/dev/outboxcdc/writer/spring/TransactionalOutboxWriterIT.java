@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The seed's case: employee.created is written in the same @Transactional method that inserts the employee. */
+/** The common case: employee.created is written in the same @Transactional method that inserts the employee. */
 @SpringBootTest(classes = TransactionalOutboxWriterIT.PersonnelApplication.class)
 class TransactionalOutboxWriterIT {
 
