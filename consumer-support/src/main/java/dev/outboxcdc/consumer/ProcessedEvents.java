@@ -1,5 +1,6 @@
 package dev.outboxcdc.consumer;
 
+import dev.outboxcdc.envelope.BatchedDelete;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -49,20 +50,6 @@ public final class ProcessedEvents {
      * @return the number of rows deleted
      */
     public static long deleteOlderThan(Connection connection, Duration retention, int batchSize) throws SQLException {
-        if (!connection.getAutoCommit()) {
-            throw new IllegalStateException(
-                    "pruning commits each batch by itself: pass a connection in auto-commit mode");
-        }
-        long deleted = 0;
-        try (PreparedStatement delete = connection.prepareStatement(PRUNE_BATCH)) {
-            delete.setString(1, retention.toMillis() + " milliseconds");
-            delete.setInt(2, batchSize);
-            int count;
-            do {
-                count = delete.executeUpdate();
-                deleted += count;
-            } while (count == batchSize);
-        }
-        return deleted;
+        return BatchedDelete.olderThan(connection, "pruning", PRUNE_BATCH, retention, batchSize);
     }
 }

@@ -1,2 +1,5 @@
-/** The contract shared by writer, relay and consumers: the JSON envelope, its AMQP headers and the RabbitMQ topology names. */
+/**
+ * The contract shared by writer, relay and consumers: the JSON envelope, its AMQP headers, the RabbitMQ topology, and
+ * the batched deletion both pruning jobs use.
+ */
 package dev.outboxcdc.envelope;

@@ -2,6 +2,7 @@ package dev.outboxcdc.writer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outboxcdc.envelope.OutboxAmqp;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
 final class EventValidation {
 
     /** AMQP routing keys (short strings) hold at most this many bytes. */
-    static final int MAX_EVENT_TYPE_BYTES = 255;
+    static final int MAX_EVENT_TYPE_BYTES = OutboxAmqp.MAX_SHORT_STRING_BYTES;
 
     private EventValidation() {}
 

@@ -1,7 +1,7 @@
 package dev.outboxcdc.writer;
 
+import dev.outboxcdc.envelope.BatchedDelete;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -51,21 +51,8 @@ public final class OutboxRetention {
             throw new IllegalArgumentException("age must be zero or positive, was " + age);
         }
         try {
-            if (!connection.getAutoCommit()) {
-                throw new IllegalStateException(
-                        "retention commits each batch by itself: pass a connection in auto-commit mode");
-            }
-            long deleted = 0;
-            try (PreparedStatement delete = connection.prepareStatement(DELETE_BATCH.formatted(table.quoted()))) {
-                delete.setString(1, age.toMillis() + " milliseconds");
-                delete.setInt(2, batchSize);
-                int count;
-                do {
-                    count = delete.executeUpdate();
-                    deleted += count;
-                } while (count == batchSize);
-            }
-            return deleted;
+            return BatchedDelete.olderThan(
+                    connection, "retention", DELETE_BATCH.formatted(table.quoted()), age, batchSize);
         } catch (SQLException e) {
             throw new OutboxWriteException("retention of outbox table " + table + " failed: " + e.getMessage(), e);
         }
