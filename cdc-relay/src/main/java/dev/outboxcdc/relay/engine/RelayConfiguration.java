@@ -10,6 +10,7 @@ import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.health.SlotLagMonitor;
 import dev.outboxcdc.relay.publish.BrokerConnector;
+import dev.outboxcdc.relay.publish.BrokerSession;
 import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.TopologySettings;
@@ -45,22 +46,27 @@ public class RelayConfiguration {
     }
 
     @Bean
-    ConfirmingPublisher confirmingPublisher(
-            OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
+    BrokerSession brokerSession(OutboxProperties config, RelayStatus status, RelayMetrics metrics) {
         BrokerConnector broker = new BrokerConnector(
                 connectionFactory(config.rabbitmq()),
                 config.rabbitmq().addressList().stream()
                         .map(Address::parseAddress)
                         .toList(),
                 config.rabbitmq().describe());
-        return new ConfirmingPublisher(
+        return new BrokerSession(
                 broker,
                 new TopologySettings(config.exchange(), config.unroutedMaxLength(), config.queueTypeValue()),
+                status,
+                metrics);
+    }
+
+    @Bean
+    ConfirmingPublisher confirmingPublisher(OutboxProperties config, BrokerSession broker, StopSignal stop) {
+        return new ConfirmingPublisher(
+                broker,
                 new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
                 new Backoff(config.retryBackoff(), config.maxRetryBackoff()),
                 stop,
-                status,
-                metrics,
                 new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
     }
 
@@ -74,12 +80,13 @@ public class RelayConfiguration {
     @Bean
     RelaySupervisor relaySupervisor(
             OutboxProperties config,
+            BrokerSession broker,
             ConfirmingPublisher publisher,
             RelayStatus status,
             RelayMetrics metrics,
             StopSignal stop,
             RelayExit exit) {
-        return new RelaySupervisor(config, publisher, status, metrics, stop, exit);
+        return new RelaySupervisor(config, broker, publisher, status, metrics, stop, exit);
     }
 
     /** Only in the training start of {@code scripts/relay-cds.sh}: see {@link ClassDataTraining}. */

@@ -14,6 +14,7 @@ import dev.outboxcdc.relay.health.RelayState;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.offsets.OffsetTable;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
+import dev.outboxcdc.relay.publish.BrokerSession;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.PublishAbortedException;
 import dev.outboxcdc.relay.retry.Backoff;
@@ -53,6 +54,7 @@ public final class RelaySupervisor {
 
     private final OutboxProperties config;
     private final PgConnections connections;
+    private final BrokerSession broker;
     private final ConfirmingPublisher publisher;
     private final MessageFactory messages;
     private final RelayStatus status;
@@ -73,6 +75,7 @@ public final class RelaySupervisor {
      */
     public RelaySupervisor(
             OutboxProperties config,
+            BrokerSession broker,
             ConfirmingPublisher publisher,
             RelayStatus status,
             RelayMetrics metrics,
@@ -80,6 +83,7 @@ public final class RelaySupervisor {
             RelayExit exit) {
         this.config = config;
         this.connections = new PgConnections(config.db());
+        this.broker = broker;
         this.publisher = publisher;
         this.messages =
                 new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes());
@@ -123,7 +127,7 @@ public final class RelaySupervisor {
                         timeout);
             }
         }
-        publisher.close();
+        broker.close();
         status.set(RelayState.STOPPED, "offsets committed");
     }
 
@@ -145,7 +149,7 @@ public final class RelaySupervisor {
                 if (!lease.awaitSlotReleased(stop)) {
                     continue; // stopping
                 }
-                publisher.connect();
+                broker.connect();
                 requireWritableOffsets();
                 new CutOver(config, connections, messages, publisher, metrics).ensure(table);
                 runEngine(table);

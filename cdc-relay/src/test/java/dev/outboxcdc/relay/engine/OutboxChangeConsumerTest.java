@@ -10,6 +10,7 @@ import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
 import dev.outboxcdc.relay.publish.BrokerConnector;
+import dev.outboxcdc.relay.publish.BrokerSession;
 import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.TopologySettings;
@@ -47,13 +48,14 @@ class OutboxChangeConsumerTest {
         List<String> calls = new ArrayList<>();
         RelayMetrics metrics = new RelayMetrics(new SimpleMeterRegistry(), new RelayStatus());
         ConfirmingPublisher idle = new ConfirmingPublisher(
-                new BrokerConnector(new ConnectionFactory(), List.of(), "amqp://localhost"),
-                new TopologySettings("outbox.events", 10, QueueType.CLASSIC),
+                new BrokerSession(
+                        new BrokerConnector(new ConnectionFactory(), List.of(), "amqp://localhost"),
+                        new TopologySettings("outbox.events", 10, QueueType.CLASSIC),
+                        new RelayStatus(),
+                        metrics),
                 new ConfirmSettings(Duration.ofSeconds(1), 0),
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)),
                 new StopSignal(),
-                new RelayStatus(),
-                metrics,
                 (row, reason) -> null);
         OutboxChangeConsumer consumer = consumer(idle, offsets);
         DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> failingCommit = new Recording(calls) {
