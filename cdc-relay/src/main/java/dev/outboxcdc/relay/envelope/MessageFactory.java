@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Turns an outbox row into the message to publish: the envelope of DESIGN.md with its AMQP
- * properties, or, when the row cannot become a valid envelope, a dead-letter message carrying the
+ * Turns an outbox row into the message to publish: its {@link Envelope} with the AMQP properties
+ * the README lists, or, when the row cannot become a valid envelope, a dead-letter message carrying the
  * row's columns and the reason in {@link OutboxAmqp#HEADER_ERROR}. Thread-safe.
  *
  * <p>Never throws, whatever the row holds, and never builds a message RabbitMQ's client would refuse

@@ -155,7 +155,9 @@ final class FakeBroker implements AutoCloseable {
     private void publish(
             State state, String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
         publishingThread = Thread.currentThread();
-        long seqNo = state.nextSeqNo++; // as ChannelN does: the number is used even when the client refuses the message
+        long seqNo =
+                state.nextSeqNo++; // as amqp-client's channel does: the number is used even when the client refuses the
+        // message
         String id = properties.getMessageId();
         Outcome outcome;
         synchronized (this) {
