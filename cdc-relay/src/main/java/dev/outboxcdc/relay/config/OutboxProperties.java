@@ -14,6 +14,9 @@ import org.springframework.util.unit.DataSize;
  * it is bound: a bad name or a bad combination stops the relay before it connects to anything,
  * with a message that names the property at fault.
  *
+ * <p>Kept whole although long: its size is one documented, validated component per {@code outbox.*} property (and
+ * the nested {@link Db} and {@link Rabbitmq} records), and Spring binds and validates them as one record.
+ *
  * @param db                the PostgreSQL the outbox table lives in
  * @param table             the outbox table, {@code table} or {@code schema.table}
  * @param slot              the logical replication slot, created if missing
