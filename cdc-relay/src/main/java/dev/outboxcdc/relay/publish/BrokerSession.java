@@ -15,11 +15,11 @@ import java.util.concurrent.TimeoutException;
  * {@link UnroutedCounter} on it and reports the connection's state to {@link RelayStatus}. Channels to publish on are
  * opened here; what is published on them is {@link ConfirmingPublisher}'s business.
  *
- * <p>Threads: {@link #connect()}, {@link #newChannel()}, {@link #declareAgain()} and {@link #disconnected} are called
- * by the publishing side, one thread at a time (the supervisor's thread before the engine runs, then the engine's
- * batch thread); {@link #close()} may be called from any thread, the unrouted counter reads the connection from its
- * own thread and the client reports a lost connection on its own thread. The connection and what the topology
- * declaration said are therefore volatile; nothing else is shared.
+ * <p>Threads: {@link #connect()}, {@link #newChannel()}, {@link #declareAgain()} and {@link #disconnected} are
+ * synchronized (the supervisor's thread connects before the engine runs, the publishing thread afterwards);
+ * {@link #close()} is not, so a shutdown never waits for a connection attempt. The connection and what the topology
+ * declaration said are volatile: the unrouted counter reads the connection from its own thread, and the client
+ * reports a lost connection on its own thread.
  */
 public final class BrokerSession implements AutoCloseable {
 
@@ -65,10 +65,14 @@ public final class BrokerSession implements AutoCloseable {
     }
 
     /** Connects and declares the topology now, unless connected: so start-up reports a broker that is down. */
-    public void connect() throws IOException {
+    public synchronized void connect() throws IOException {
+        open();
+    }
+
+    private Connection open() throws IOException {
         Connection current = connection;
         if (current != null && current.isOpen()) {
-            return;
+            return current;
         }
         Connection fresh;
         try {
@@ -90,12 +94,12 @@ public final class BrokerSession implements AutoCloseable {
         connection = fresh;
         unrouted.start();
         status.brokerConnected(true, broker.description());
+        return fresh;
     }
 
     /** A new channel on the connection, connecting first when there is none. */
-    Channel newChannel() throws IOException {
-        connect();
-        Channel fresh = connection.createChannel();
+    synchronized Channel newChannel() throws IOException {
+        Channel fresh = open().createChannel();
         if (fresh == null) {
             throw new IOException("no channel available on the RabbitMQ connection");
         }
@@ -111,7 +115,7 @@ public final class BrokerSession implements AutoCloseable {
     }
 
     /** Declares the topology again on the open connection (a queue was deleted); drops the connection if that fails. */
-    void declareAgain() {
+    synchronized void declareAgain() {
         try {
             Connection current = connection;
             if (current != null && current.isOpen()) {
@@ -123,7 +127,7 @@ public final class BrokerSession implements AutoCloseable {
     }
 
     /** The connection failed for {@code reason}: reports it and drops the connection, so the next use reconnects. */
-    void disconnected(String reason) {
+    synchronized void disconnected(String reason) {
         status.brokerConnected(false, broker.description() + ": " + reason);
         dropConnection();
     }
