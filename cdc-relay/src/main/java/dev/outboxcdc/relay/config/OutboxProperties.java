@@ -1,5 +1,6 @@
 package dev.outboxcdc.relay.config;
 
+import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.envelope.QueueType;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -13,6 +14,9 @@ import org.springframework.util.unit.DataSize;
  * {@code OUTBOX_*} environment variables by relaxed binding). Every value is validated once, when
  * it is bound: a bad name or a bad combination stops the relay before it connects to anything,
  * with a message that names the property at fault.
+ *
+ * <p>Kept whole although long: its size is one documented, validated component per {@code outbox.*} property (and
+ * the nested {@link Db} and {@link Rabbitmq} records), and Spring binds and validates them as one record.
  *
  * @param db                the PostgreSQL the outbox table lives in
  * @param table             the outbox table, {@code table} or {@code schema.table}
@@ -98,7 +102,7 @@ public record OutboxProperties(
     /** Default publication name. */
     public static final String DEFAULT_PUBLICATION = "outbox_relay";
     /** Default exchange. */
-    public static final String DEFAULT_EXCHANGE = "outbox.events";
+    public static final String DEFAULT_EXCHANGE = OutboxAmqp.EVENTS_EXCHANGE;
     /** Smallest {@code outbox.lease-timeout}. */
     public static final Duration MIN_LEASE_TIMEOUT = Duration.ofSeconds(12);
     /** Default offset table. */

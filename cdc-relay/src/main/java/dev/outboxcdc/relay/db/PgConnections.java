@@ -15,6 +15,9 @@ public final class PgConnections {
     /** {@code application_name} of the relay's own sessions, visible in {@code pg_stat_activity}. */
     public static final String APPLICATION_NAME = "cdc-relay";
 
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final int SOCKET_TIMEOUT_SECONDS = 60;
+
     private final OutboxProperties.Db db;
     private volatile int serverMajorVersion;
 
@@ -28,20 +31,35 @@ public final class PgConnections {
         return "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
     }
 
+    /**
+     * The pgjdbc properties of every session the relay opens itself, its own and the offset store's: credentials,
+     * TLS, the session's name and the connect and socket timeouts.
+     *
+     * @param password    empty for trust or peer authentication
+     * @param sslrootcert empty for pgjdbc's default
+     */
+    public static Properties connectionProperties(
+            String user, String password, String sslmode, String sslrootcert, String applicationName) {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (!password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("sslmode", sslmode);
+        if (!sslrootcert.isEmpty()) {
+            props.setProperty("sslrootcert", sslrootcert);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        return props;
+    }
+
     /** Opens a new connection in auto-commit mode; the caller closes it. */
     public Connection open() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", db.user());
-        if (!db.password().isEmpty()) {
-            props.setProperty("password", db.password());
-        }
-        props.setProperty("sslmode", db.sslmode());
-        if (!db.sslrootcert().isEmpty()) {
-            props.setProperty("sslrootcert", db.sslrootcert());
-        }
-        props.setProperty("ApplicationName", APPLICATION_NAME);
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", "60");
+        Properties props =
+                connectionProperties(db.user(), db.password(), db.sslmode(), db.sslrootcert(), APPLICATION_NAME);
+        // The lease session's host may die silently: let the kernel probe the connection too.
         props.setProperty("tcpKeepAlive", "true");
         Connection connection = DriverManager.getConnection(url(), props);
         try {

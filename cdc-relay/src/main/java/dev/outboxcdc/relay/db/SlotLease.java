@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * session more often than that, has stopped streaming by then. (The slot itself, usable by one
  * walsender at a time, is the backstop.) Not thread-safe except {@link #isHeld()}.
  */
-public final class SlotLease implements AutoCloseable {
+public final class SlotLease implements Lease {
 
     private static final Logger log = LoggerFactory.getLogger(SlotLease.class);
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
@@ -50,11 +50,7 @@ public final class SlotLease implements AutoCloseable {
         this.timeouts = timeouts;
     }
 
-    /**
-     * Takes the lease if no other relay holds it.
-     *
-     * @return true when this relay now holds it
-     */
+    @Override
     public boolean tryAcquire() throws SQLException {
         if (isHeld()) {
             return true;
@@ -87,6 +83,7 @@ public final class SlotLease implements AutoCloseable {
      *
      * @return false when the relay is stopping
      */
+    @Override
     public boolean awaitSlotReleased(StopSignal stop) throws SQLException {
         long deadline = System.nanoTime() + timeouts.lease().toNanos();
         boolean logged = false;
@@ -119,6 +116,7 @@ public final class SlotLease implements AutoCloseable {
     }
 
     /** Whether the lease is still held: its session answers within the check timeout. Thread-safe. */
+    @Override
     public boolean isHeld() {
         Connection current = connection;
         try {

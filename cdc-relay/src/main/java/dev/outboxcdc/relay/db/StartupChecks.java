@@ -12,19 +12,16 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks, before streaming starts, everything an operator would otherwise discover from a
- * Debezium stack trace, and creates the publication and the offset table when they are missing.
+ * Debezium stack trace, and creates the publication and the offset table when they are missing: the server and
+ * the role, the outbox table here; the publication and the slot in {@link ReplicationChecks}.
  *
  * <p>A problem an operator must fix raises {@link RelayConfigurationException} with the fix in the
  * message; a database that cannot be reached raises the {@link SQLException} so the caller retries.
  */
 public final class StartupChecks {
-
-    private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
 
     /** Columns the relay reads from every outbox row. */
     static final List<String> REQUIRED_COLUMNS = List.of("id", "event_id", "event_type", "payload", "created_at");
@@ -37,22 +34,14 @@ public final class StartupChecks {
     private static final String COLUMNS = """
             SELECT attname FROM pg_attribute
             WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped""";
-    private static final String PUBLICATION = """
-            SELECT p.pubinsert, p.puballtables OR EXISTS (
-                     SELECT 1 FROM pg_publication_tables t
-                     WHERE t.pubname = p.pubname AND t.schemaname = ? AND t.tablename = ?)
-            FROM pg_publication p WHERE p.pubname = ?""";
-    private static final String SLOT = """
-            SELECT plugin, database, slot_type FROM pg_replication_slots WHERE slot_name = ?""";
-
-    /** SQLSTATE of CREATE PUBLICATION when another session created it first. */
-    private static final String DUPLICATE_OBJECT = "42710";
 
     private final OutboxProperties config;
+    private final ReplicationChecks replication;
 
     /** Creates the checks for {@code config}. */
     public StartupChecks(OutboxProperties config) {
         this.config = config;
+        this.replication = new ReplicationChecks(config);
     }
 
     /**
@@ -68,8 +57,8 @@ public final class StartupChecks {
         TableName table = config.tableName();
         Set<String> columns = requireTable(connection, table);
         requireSelect(connection, table);
-        ensurePublication(connection, table);
-        requireUsableSlot(connection);
+        replication.ensurePublication(connection, table);
+        replication.requireUsableSlot(connection);
         OffsetTable.create(connection, config.offsetTableName());
         CutOverTable.create(connection, config.cutoverTableName());
         return new OutboxTableInfo(table, columns.contains("status"));
@@ -127,69 +116,6 @@ public final class StartupChecks {
         if (!bool(connection, "SELECT has_table_privilege(?, 'SELECT')", table.quoted())) {
             throw new RelayConfigurationException("Role '" + config.db().user() + "' may not SELECT from " + table
                     + ". Run: GRANT SELECT ON " + table + " TO " + config.db().user() + ";");
-        }
-    }
-
-    private void ensurePublication(Connection connection, TableName table) throws SQLException {
-        String publication = config.publication();
-        try (PreparedStatement statement = connection.prepareStatement(PUBLICATION)) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.table());
-            statement.setString(3, publication);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (rs.next()) {
-                    if (!rs.getBoolean(1) || !rs.getBoolean(2)) {
-                        throw new RelayConfigurationException(
-                                "Publication " + publication + " exists but does not publish"
-                                        + " inserts of " + table + ". Run: ALTER PUBLICATION " + publication
-                                        + " ADD TABLE " + table
-                                        + "; ALTER PUBLICATION " + publication + " SET (publish = 'insert');"
-                                        + " or choose another name with OUTBOX_PUBLICATION.");
-                    }
-                    return;
-                }
-            }
-        }
-        String create =
-                "CREATE PUBLICATION " + publication + " FOR TABLE " + table.quoted() + " WITH (publish = 'insert')";
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(create);
-            log.info("Created publication {} for table {} (inserts only)", publication, table);
-        } catch (SQLException e) {
-            if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
-                log.info("Publication {} was created by another relay starting at the same time", publication);
-                return;
-            }
-            if ("42501".equals(e.getSQLState())) {
-                throw new RelayConfigurationException("Publication " + publication + " does not exist and role '"
-                        + config.db().user() + "' may not create it ("
-                        + e.getMessage().trim() + "). As the table owner run: "
-                        + create + ";");
-            }
-            throw e;
-        }
-    }
-
-    private void requireUsableSlot(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SLOT)) {
-            statement.setString(1, config.slot());
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    log.info("Replication slot {} does not exist yet; it will be created", config.slot());
-                    return;
-                }
-                String plugin = rs.getString(1);
-                String database = rs.getString(2);
-                if (!"logical".equals(rs.getString(3))
-                        || !"pgoutput".equals(plugin)
-                        || !config.db().name().equals(database)) {
-                    throw new RelayConfigurationException("Replication slot " + config.slot() + " exists for plugin "
-                            + plugin
-                            + " on database " + database + ", but the relay needs a logical pgoutput slot on database "
-                            + config.db().name() + ". Choose another name with OUTBOX_SLOT, or drop the old slot"
-                            + " (SELECT pg_drop_replication_slot('" + config.slot() + "');) if nothing uses it.");
-                }
-            }
         }
     }
 

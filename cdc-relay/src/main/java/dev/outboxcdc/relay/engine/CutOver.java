@@ -7,9 +7,7 @@ import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.envelope.OutboxRowReader;
-import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.offsets.OffsetTable;
-import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,20 +39,13 @@ final class CutOver {
     private final OutboxProperties config;
     private final PgConnections connections;
     private final MessageFactory messages;
-    private final ConfirmingPublisher publisher;
-    private final RelayMetrics metrics;
+    private final Batches batches;
 
-    CutOver(
-            OutboxProperties config,
-            PgConnections connections,
-            MessageFactory messages,
-            ConfirmingPublisher publisher,
-            RelayMetrics metrics) {
+    CutOver(OutboxProperties config, PgConnections connections, MessageFactory messages, Batches batches) {
         this.config = config;
         this.connections = connections;
         this.messages = messages;
-        this.publisher = publisher;
-        this.metrics = metrics;
+        this.batches = batches;
     }
 
     /** Cuts {@code table} over unless it was already; returns once the cut-over is recorded. */
@@ -134,11 +125,7 @@ final class CutOver {
             int fetchSize = (int)
                     Math.max(1, Math.min(MAX_FETCH_ROWS, config.maxBatchBytes().toBytes() / Math.max(1, largestRow)));
             log.info("First start on {}: publishing {} PENDING row(s) in created_at order", outbox, rows);
-            MessageBatch batch = new MessageBatch(
-                    publisher::publish,
-                    metrics,
-                    config.maxBatchSize(),
-                    config.maxBatchBytes().toBytes());
+            MessageBatch batch = batches.open();
             long published = 0;
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(fetchSize);

@@ -2,9 +2,7 @@ package dev.outboxcdc.relay.engine;
 
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.envelope.OutboxRowReader;
-import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
-import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.retry.StopSignal;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -15,8 +13,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The data path, top to bottom: WAL records of a batch → envelopes → publish (in batches capped by
@@ -27,40 +23,42 @@ import org.slf4j.LoggerFactory;
  * processed before RabbitMQ confirmed it, so a crash at any point republishes at most the events
  * since the last offset commit plus the batch in flight.
  *
+ * <p>Start reading at {@link #handleBatch}, then {@code publishAndCommit}: the whole path is in those two methods,
+ * in the order it runs. What happens around it (start-up, standby, restarts, shutdown) is {@link RelaySupervisor}'s.
+ *
  * <p>Only inserts (and snapshot reads of {@code PENDING} rows) of the outbox table become messages;
  * heartbeats and anything else are marked processed without publishing. Called by one engine thread.
  */
 final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    private static final Logger log = LoggerFactory.getLogger(OutboxChangeConsumer.class);
-
     private final String outboxTopic;
     private final MessageFactory messages;
-    private final ConfirmingPublisher publisher;
-    private final RelayMetrics metrics;
-    private final int maxBatchSize;
-    private final long maxBatchBytes;
+    private final Batches batches;
     private final StopSignal stop;
     private final OffsetWriteStatus offsets;
     private final Consumer<String> stoppingForOffsets;
     private final ReentrantLock inFlight = new ReentrantLock();
 
+    /**
+     * A consumer of one engine run.
+     *
+     * @param outboxTopic        the topic the outbox table's records arrive on
+     * @param messages           turns rows into envelopes or dead letters
+     * @param batches            publishes and waits for the confirms
+     * @param stop               set when the relay stops: no new batch is published from then on
+     * @param offsets            whether the offsets of the run could be stored
+     * @param stoppingForOffsets told why, when the consumer stops the engine because offsets could not be stored
+     */
     OutboxChangeConsumer(
             String outboxTopic,
             MessageFactory messages,
-            ConfirmingPublisher publisher,
-            RelayMetrics metrics,
-            int maxBatchSize,
-            long maxBatchBytes,
+            Batches batches,
             StopSignal stop,
             OffsetWriteStatus offsets,
             Consumer<String> stoppingForOffsets) {
         this.outboxTopic = outboxTopic;
         this.messages = messages;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.maxBatchSize = maxBatchSize;
-        this.maxBatchBytes = maxBatchBytes;
+        this.batches = batches;
         this.stop = stop;
         this.offsets = offsets;
         this.stoppingForOffsets = stoppingForOffsets;
@@ -106,7 +104,7 @@ final class OutboxChangeConsumer implements DebeziumEngine.ChangeConsumer<Record
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         requireOffsetsStored();
-        MessageBatch batch = new MessageBatch(publisher::publish, metrics, maxBatchSize, maxBatchBytes);
+        MessageBatch batch = batches.open();
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
             if (isOutboxInsert(record)) {

@@ -5,11 +5,16 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.outboxcdc.relay.config.InvalidSettingException;
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.Secrets;
+import dev.outboxcdc.relay.db.LeaseTimeouts;
+import dev.outboxcdc.relay.db.PgConnections;
+import dev.outboxcdc.relay.db.SlotLease;
+import dev.outboxcdc.relay.db.StartupChecks;
 import dev.outboxcdc.relay.envelope.MessageFactory;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.health.SlotLagMonitor;
 import dev.outboxcdc.relay.publish.BrokerConnector;
+import dev.outboxcdc.relay.publish.BrokerSession;
 import dev.outboxcdc.relay.publish.ConfirmSettings;
 import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.TopologySettings;
@@ -45,23 +50,39 @@ public class RelayConfiguration {
     }
 
     @Bean
-    ConfirmingPublisher confirmingPublisher(
-            OutboxProperties config, StopSignal stop, RelayStatus status, RelayMetrics metrics) {
+    PgConnections pgConnections(OutboxProperties config) {
+        return new PgConnections(config.db());
+    }
+
+    @Bean
+    MessageFactory messageFactory(OutboxProperties config) {
+        return new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes());
+    }
+
+    @Bean
+    BrokerSession brokerSession(OutboxProperties config, RelayStatus status, RelayMetrics metrics) {
         BrokerConnector broker = new BrokerConnector(
                 connectionFactory(config.rabbitmq()),
                 config.rabbitmq().addressList().stream()
                         .map(Address::parseAddress)
                         .toList(),
                 config.rabbitmq().describe());
-        return new ConfirmingPublisher(
+        return new BrokerSession(
                 broker,
                 new TopologySettings(config.exchange(), config.unroutedMaxLength(), config.queueTypeValue()),
+                status,
+                metrics);
+    }
+
+    @Bean
+    ConfirmingPublisher confirmingPublisher(
+            OutboxProperties config, BrokerSession broker, StopSignal stop, MessageFactory messages) {
+        return new ConfirmingPublisher(
+                broker,
                 new ConfirmSettings(config.confirmTimeout(), config.publishWindow()),
                 new Backoff(config.retryBackoff(), config.maxRetryBackoff()),
                 stop,
-                status,
-                metrics,
-                new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes())::deadLetter);
+                messages::deadLetter);
     }
 
     @Bean
@@ -71,15 +92,49 @@ public class RelayConfiguration {
         return code -> new Thread(() -> System.exit(code), "outbox-relay-exit").start();
     }
 
+    /** The supervisor and the pieces it runs: start-up, standby election, engine runner (see each class). */
     @Bean
     RelaySupervisor relaySupervisor(
             OutboxProperties config,
+            PgConnections connections,
+            MessageFactory messages,
+            BrokerSession broker,
             ConfirmingPublisher publisher,
             RelayStatus status,
             RelayMetrics metrics,
             StopSignal stop,
             RelayExit exit) {
-        return new RelaySupervisor(config, publisher, status, metrics, stop, exit);
+        Batches batches = new Batches(
+                publisher::publish,
+                metrics,
+                config.maxBatchSize(),
+                config.maxBatchBytes().toBytes());
+        LeaseTimeouts timeouts = new LeaseTimeouts(config.leaseTimeout());
+        StandbyElection election = new StandbyElection(
+                new SlotLease(connections, config.slot(), timeouts), config.slot(), config.standbyRetryInterval());
+        Startup startup = new RelayStartup(
+                connections,
+                new StartupChecks(config),
+                config.offsetTableName(),
+                broker,
+                new CutOver(config, connections, messages, batches));
+        Streaming engine = new EngineRunner(
+                config,
+                connections,
+                (topic, offsets, stopping) ->
+                        new OutboxChangeConsumer(topic, messages, batches, stop, offsets, stopping),
+                EngineFactory.DEBEZIUM,
+                new LeaseWatchdog(election::isLeading, timeouts.checkInterval()),
+                stop);
+        return new RelaySupervisor(
+                startup,
+                election,
+                engine,
+                new Setbacks(config),
+                new Backoff(config.retryBackoff(), config.maxRetryBackoff()),
+                status,
+                stop,
+                exit);
     }
 
     /** Only in the training start of {@code scripts/relay-cds.sh}: see {@link ClassDataTraining}. */
@@ -91,8 +146,8 @@ public class RelayConfiguration {
     }
 
     @Bean
-    SlotLagMonitor slotLagMonitor(OutboxProperties config, RelayMetrics metrics) {
-        return new SlotLagMonitor(config, metrics);
+    SlotLagMonitor slotLagMonitor(OutboxProperties config, PgConnections connections, RelayMetrics metrics) {
+        return new SlotLagMonitor(config, connections, metrics);
     }
 
     /**

@@ -1,112 +1,97 @@
 package dev.outboxcdc.relay.engine;
 
-import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.RelayConfigurationException;
-import dev.outboxcdc.relay.config.Secrets;
-import dev.outboxcdc.relay.db.LeaseTimeouts;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
-import dev.outboxcdc.relay.db.PgConnections;
-import dev.outboxcdc.relay.db.SlotLease;
-import dev.outboxcdc.relay.db.StartupChecks;
-import dev.outboxcdc.relay.envelope.MessageFactory;
-import dev.outboxcdc.relay.health.RelayMetrics;
 import dev.outboxcdc.relay.health.RelayState;
 import dev.outboxcdc.relay.health.RelayStatus;
-import dev.outboxcdc.relay.offsets.OffsetTable;
-import dev.outboxcdc.relay.offsets.OffsetWriteStatus;
-import dev.outboxcdc.relay.publish.ConfirmingPublisher;
 import dev.outboxcdc.relay.publish.PublishAbortedException;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the relay running: checks the configuration, connects to RabbitMQ, runs the Debezium
- * engine, and when the database or the broker goes away, retries with exponential backoff. An
- * error an operator must fix ends the process with exit code 2 and a message saying what to do.
+ * Keeps the relay running. Each attempt: {@link Startup#check() check the database}, {@link StandbyElection contend
+ * for the slot} (a standby waits {@code outbox.standby-retry-interval} and tries again), {@link Startup#prepare
+ * prepare} (RabbitMQ, offsets, cut-over) and {@link Streaming#run stream} until the engine stops. When the database,
+ * the broker or the engine fails, the next attempt follows an exponential backoff, reset once the engine streamed;
+ * an error an operator must fix ends the process with exit code 2 and a message saying what to do
+ * ({@link Setbacks}). The loop is steered by what each attempt returned, never by reading {@link RelayStatus} back:
+ * the status is only told.
  *
- * <p>Runs on its own thread between {@link #start()} and {@link #stop()}; {@code stop()} lets the
- * batch in flight finish (its confirms awaited, its offsets committed) before it returns.
+ * <p>Runs on its own thread between {@link #start()} and {@link #stop}; {@code stop} lets the batch in flight finish
+ * (its confirms awaited, its offsets committed) before it returns. The data path itself is
+ * {@link OutboxChangeConsumer}.
  */
-public final class RelaySupervisor {
+final class RelaySupervisor {
 
     /** Exit code for a configuration error. */
-    public static final int EXIT_CONFIGURATION_ERROR = 2;
+    static final int EXIT_CONFIGURATION_ERROR = 2;
 
     private static final Logger log = LoggerFactory.getLogger(RelaySupervisor.class);
 
-    private final OutboxProperties config;
-    private final PgConnections connections;
-    private final ConfirmingPublisher publisher;
-    private final MessageFactory messages;
+    /** What follows an attempt: the supervisor's own state. */
+    private enum Next {
+        /** Another relay is active: try again after the standby interval. */
+        STANDBY,
+        /** The attempt ended (failure, or the engine stopped): try again after a backoff. */
+        RETRY,
+        /** The relay cannot run as configured: the process exits. */
+        EXIT
+    }
+
+    private final Startup startup;
+    private final StandbyElection election;
+    private final Streaming engine;
+    private final Setbacks setbacks;
+    private final Backoff backoff;
     private final RelayStatus status;
-    private final RelayMetrics metrics;
     private final StopSignal stop;
     private final RelayExit exit;
-    private final Backoff backoff;
-    private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine = new AtomicReference<>();
-    private final AtomicReference<OutboxChangeConsumer> consumer = new AtomicReference<>();
-    private final LeaseTimeouts leaseTimeouts;
-    private final SlotLease lease;
     private Thread thread;
 
     /**
-     * Creates the supervisor.
+     * Creates the supervisor; nothing runs before {@link #start()}.
      *
-     * @param exit called with the exit code when the relay cannot run as configured
+     * @param backoff used by the supervising thread only
+     * @param exit    called with the exit code when the relay cannot run as configured
      */
-    public RelaySupervisor(
-            OutboxProperties config,
-            ConfirmingPublisher publisher,
+    RelaySupervisor(
+            Startup startup,
+            StandbyElection election,
+            Streaming engine,
+            Setbacks setbacks,
+            Backoff backoff,
             RelayStatus status,
-            RelayMetrics metrics,
             StopSignal stop,
             RelayExit exit) {
-        this.config = config;
-        this.connections = new PgConnections(config.db());
-        this.publisher = publisher;
-        this.messages =
-                new MessageFactory(config.exchange(), config.maxEnvelopeSize().toBytes());
+        this.startup = startup;
+        this.election = election;
+        this.engine = engine;
+        this.setbacks = setbacks;
+        this.backoff = backoff;
         this.status = status;
-        this.metrics = metrics;
         this.stop = stop;
         this.exit = exit;
-        this.backoff = new Backoff(config.retryBackoff(), config.maxRetryBackoff());
-        this.leaseTimeouts = new LeaseTimeouts(config.leaseTimeout());
-        this.lease = new SlotLease(connections, config.slot(), leaseTimeouts);
     }
 
     /** Starts the supervising thread. */
-    public synchronized void start() {
+    synchronized void start() {
         thread = new Thread(this::superviseUntilStopped, "outbox-relay");
         thread.start();
     }
 
     /** Stops reading the WAL, waits for in-flight confirms and the offset commit, then returns. */
-    public void stop(Duration timeout) {
+    void stop(Duration timeout) {
         status.set(RelayState.STOPPING, "draining in-flight confirms and committing offsets");
         stop.stop();
-        OutboxChangeConsumer current = consumer.get();
-        if (current != null && !current.awaitIdle(timeout)) {
+        if (!engine.awaitIdle(timeout)) {
             log.warn("The batch in flight was not confirmed within {}; it is published again after restart", timeout);
         }
-        closeEngine();
+        engine.stop();
         Thread running;
         synchronized (this) {
             running = thread;
@@ -123,180 +108,95 @@ public final class RelaySupervisor {
                         timeout);
             }
         }
-        publisher.close();
+        startup.close();
         status.set(RelayState.STOPPED, "offsets committed");
     }
 
     private void superviseUntilStopped() {
-        while (!stop.isStopping()) {
-            try {
-                OutboxTableInfo table = checkDatabase();
-                if (!lease.tryAcquire()) {
-                    status.set(
-                            RelayState.STANDBY,
-                            "another relay streams from slot " + config.slot() + "; taking over"
-                                    + " when it stops (checking every "
-                                    + config.standbyRetryInterval().toMillis() + " ms)");
-                    if (stop.await(config.standbyRetryInterval())) {
-                        return;
-                    }
-                    continue;
+        try {
+            while (!stop.isStopping()) {
+                Next next = attempt();
+                if (next == Next.EXIT) {
+                    return;
                 }
-                if (!lease.awaitSlotReleased(stop)) {
-                    continue; // stopping
+                Duration pause = next == Next.STANDBY ? election.retryInterval() : backoff.next();
+                if (stop.await(pause)) {
+                    return;
                 }
-                publisher.connect();
-                requireWritableOffsets();
-                new CutOver(config, connections, messages, publisher, metrics).ensure(table);
-                runEngine(table);
-                if (!stop.isStopping()) {
-                    status.set(RelayState.RECONNECTING, "the engine stopped; restarting it");
+            }
+        } finally {
+            election.resign();
+        }
+    }
+
+    private Next attempt() {
+        try {
+            OutboxTableInfo table = startup.check();
+            switch (election.contend(stop)) {
+                case STANDBY -> {
+                    status.set(RelayState.STANDBY, election.standbyReason());
+                    return Next.STANDBY;
                 }
-            } catch (RelayConfigurationException e) {
+                case STOPPING -> {
+                    return Next.RETRY; // the wait ends at once: the relay is stopping
+                }
+                case ACTIVE -> startup.prepare(table);
+            }
+            stream(table);
+            if (!stop.isStopping()) {
+                status.set(RelayState.RECONNECTING, "the engine stopped; restarting it");
+            }
+            return Next.RETRY;
+        } catch (RelayConfigurationException
+                | SQLException
+                | IOException
+                | EngineFailedException
+                | PublishAbortedException e) {
+            return after(setbacks.classify(e));
+        } finally {
+            election.resign(); // nothing when this relay is a standby: it holds no lease
+        }
+    }
+
+    private void stream(OutboxTableInfo table) {
+        Run run = new Run();
+        try {
+            engine.run(table, run);
+        } finally {
+            if (run.started) {
+                backoff.reset();
+            }
+        }
+    }
+
+    private Next after(Setbacks.Setback setback) {
+        switch (setback.kind()) {
+            case CONFIGURATION -> {
                 status.set(RelayState.FAILED, "cannot run as configured");
-                log.error("cdc-relay cannot run as configured and exits: {}", e.getMessage());
+                log.error("cdc-relay cannot run as configured and exits: {}", setback.detail());
                 exit.exit(EXIT_CONFIGURATION_ERROR);
-                return;
-            } catch (SQLException e) {
-                status.set(
-                        RelayState.RECONNECTING,
-                        "PostgreSQL at " + config.db().host() + ":"
-                                + config.db().port() + " is unavailable: " + e.getMessage());
-            } catch (IOException e) {
-                status.set(
-                        RelayState.RECONNECTING,
-                        "RabbitMQ at " + Secrets.maskUri(config.rabbitmq().uri()) + " is unavailable: "
-                                + e.getMessage());
-            } catch (EngineFailedException e) {
-                status.set(RelayState.RECONNECTING, e.getMessage());
-            } catch (PublishAbortedException e) {
-                log.info("Publishing stopped: {}", e.getMessage());
-            } finally {
-                if (status.state() != RelayState.STANDBY) {
-                    lease.close();
-                }
+                return Next.EXIT;
             }
-            if (status.state() != RelayState.STANDBY && stop.await(backoff.next())) {
-                return;
-            }
+            case STOPPED -> log.info("Publishing stopped: {}", setback.detail());
+            case UNAVAILABLE -> status.set(RelayState.RECONNECTING, setback.detail());
         }
-        lease.close();
+        return Next.RETRY;
     }
 
-    /** Starts no engine (so publishes nothing) while the offsets of what it would publish could not be stored. */
-    private void requireWritableOffsets() throws SQLException {
-        try (Connection connection = connections.open()) {
-            OffsetTable.requireWritable(connection, config.offsetTableName());
-        }
-    }
+    /** Tells the status what one run of the engine reports, from the engine's threads. */
+    private final class Run implements Streaming.Listener {
 
-    private OutboxTableInfo checkDatabase() throws SQLException {
-        try (Connection connection = connections.open()) {
-            return new StartupChecks(config).run(connection);
-        } catch (SQLException e) {
-            if (PgConnections.isTransient(e)) {
-                throw e;
-            }
-            throw new RelayConfigurationException(
-                    "PostgreSQL refused the relay: " + e.getMessage().trim() + " (SQLSTATE " + e.getSQLState()
-                            + "). Check OUTBOX_DB_USER, OUTBOX_DB_PASSWORD and OUTBOX_DB_NAME.");
-        }
-    }
+        private volatile boolean started;
 
-    private void runEngine(OutboxTableInfo table) {
-        OffsetWriteStatus offsets = OffsetWriteStatus.register(config.slot() + "-" + UUID.randomUUID());
-        try {
-            runEngine(table, offsets);
-        } finally {
-            offsets.close();
+        @Override
+        public void streaming(String detail) {
+            started = true;
+            status.set(RelayState.STREAMING, detail);
         }
-    }
 
-    private void runEngine(OutboxTableInfo table, OffsetWriteStatus offsets) {
-        AtomicBoolean leaseLost = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicReference<String> failureMessage = new AtomicReference<>();
-        OutboxChangeConsumer changes = new OutboxChangeConsumer(
-                DebeziumConfig.outboxTopic(table.table()),
-                messages,
-                publisher,
-                metrics,
-                config.maxBatchSize(),
-                config.maxBatchBytes().toBytes(),
-                stop,
-                offsets,
-                reason -> status.set(RelayState.RECONNECTING, reason));
-        consumer.set(changes);
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(
-                        ChangeEventFormat.of(Connect.class))
-                .using(DebeziumConfig.engineProperties(config, table, connections, offsets.key()))
-                .notifying(changes)
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    @Override
-                    public void taskStarted() {
-                        if (leaseLost.get()) {
-                            return;
-                        }
-                        backoff.reset();
-                        status.set(RelayState.STREAMING, "slot " + config.slot() + " on " + table.table());
-                    }
-                })
-                .using((success, message, error) -> {
-                    if (!success) {
-                        failureMessage.set(message);
-                        failure.set(error);
-                    }
-                })
-                .build();
-        engine.set(built);
-        if (stop.isStopping()) {
-            closeEngine();
-            return;
-        }
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "outbox-relay-lease");
-            thread.setDaemon(true);
-            return thread;
-        });
-        watchdog.scheduleWithFixedDelay(
-                () -> {
-                    if (!leaseLost.get() && !lease.isHeld()) {
-                        // Not ready from now on, even while the engine takes its time to stop on silent connections.
-                        leaseLost.set(true);
-                        status.set(
-                                RelayState.RECONNECTING,
-                                "lost the lease on slot " + config.slot() + "; stopping the engine");
-                        closeEngine();
-                    }
-                },
-                leaseTimeouts.checkInterval().toMillis(),
-                leaseTimeouts.checkInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
-        try {
-            built.run();
-        } finally {
-            watchdog.shutdownNow();
-            engine.set(null);
-        }
-        if (leaseLost.get() && !stop.isStopping()) {
-            throw new EngineFailedException(
-                    "lost the lease on slot " + config.slot()
-                            + " (its database session ended); stopped streaming until it is taken again",
-                    null);
-        }
-        if (failure.get() != null || failureMessage.get() != null) {
-            throw new EngineFailedException(failureMessage.get(), failure.get());
-        }
-    }
-
-    private void closeEngine() {
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
-        if (running != null) {
-            try {
-                running.close();
-            } catch (IOException e) {
-                log.warn("Closing the Debezium engine failed: {}", e.getMessage());
-            }
+        @Override
+        public void stopping(String reason) {
+            status.set(RelayState.RECONNECTING, reason);
         }
     }
 }

@@ -59,7 +59,7 @@ record ColumnText(String text, String problem) {
             return of(new String(bytes, offset, length, StandardCharsets.UTF_8));
         }
         return bad(
-                hex(bytes, offset, Math.min(length, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS / 2 + 1)),
+                hex(bytes, offset, Math.min(length, DeadLetters.DEAD_LETTER_PAYLOAD_CHARS / 2 + 1)),
                 column + " bytea is not valid UTF-8 (invalid byte 0x" + HEX[(bytes[offset + invalid] >> 4) & 0xF]
                         + HEX[bytes[offset + invalid] & 0xF] + " at offset " + invalid + ")");
     }

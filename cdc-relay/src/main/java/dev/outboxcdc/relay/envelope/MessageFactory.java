@@ -1,22 +1,16 @@
 package dev.outboxcdc.relay.envelope;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import dev.outboxcdc.envelope.Envelope;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.OutboxAmqp;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
 
 /**
- * Turns an outbox row into the message to publish: the envelope of DESIGN.md with its AMQP
- * properties, or, when the row cannot become a valid envelope, a dead-letter message carrying the
+ * Turns an outbox row into the message to publish: its {@link Envelope} with the AMQP properties
+ * the README lists, or, when the row cannot become a valid envelope, a dead-letter message carrying the
  * row's columns and the reason in {@link OutboxAmqp#HEADER_ERROR}. Thread-safe.
  *
  * <p>Never throws, whatever the row holds, and never builds a message RabbitMQ's client would refuse
@@ -25,7 +19,7 @@ import java.util.UUID;
  * {@value ContentHeader#MAX_FRAME_BYTES} bytes (64 KiB, half of RabbitMQ's default {@code frame_max}
  * of 131072); a row over any of these is dead-lettered. The rules for the {@code headers} column are
  * those of {@link ContentHeader}. A dead-letter message is always publishable: its message id and
- * type are left out when over 255 bytes, its reason is cut to {@value #MAX_REASON_CHARS} characters.
+ * type are left out when over 255 bytes, its reason is cut to {@value DeadLetters#MAX_REASON_CHARS} characters.
  *
  * <p>The envelope's size is known before it is built (the payload's UTF-8 length is counted without
  * allocating), so a payload over {@code outbox.max-envelope-size} is dead-lettered without being
@@ -33,15 +27,7 @@ import java.util.UUID;
  */
 public final class MessageFactory {
 
-    /** Longest payload text (and other column text) kept in a dead-letter body. */
-    static final int DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
-    /** Longest reason in {@link OutboxAmqp#HEADER_ERROR}. */
-    static final int MAX_REASON_CHARS = 1024;
-
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final byte[] UNSERIALISABLE_BODY =
-            "{\"error\":\"the row's columns cannot be serialised\"}".getBytes(StandardCharsets.UTF_8);
 
     private final String exchange;
     private final long maxEnvelopeBytes;
@@ -63,7 +49,7 @@ public final class MessageFactory {
     }
 
     private OutboxMessage envelopeOrDeadLetter(OutboxRow row) {
-        String problem = problemOf(row);
+        String problem = RowProblems.of(row);
         if (problem != null) {
             return deadLetter(row, problem);
         }
@@ -130,39 +116,6 @@ public final class MessageFactory {
                 "envelope of " + size + " bytes exceeds outbox.max-envelope-size of " + maxEnvelopeBytes + " bytes");
     }
 
-    private static String problemOf(OutboxRow row) {
-        if (row.conversionProblem() != null) {
-            return row.conversionProblem();
-        }
-        if (row.eventId() == null || row.eventId().isBlank()) {
-            return "event_id is missing";
-        }
-        if (!row.eventIdIsUuid() && !isUuid(row.eventId())) {
-            return "event_id is not a UUID";
-        }
-        if (Utf8.length(row.eventId()) > OutboxAmqp.MAX_SHORT_STRING_BYTES) {
-            return "event_id is longer than " + OutboxAmqp.MAX_SHORT_STRING_BYTES + " bytes, the AMQP message id limit";
-        }
-        if (row.eventType() == null || row.eventType().isBlank()) {
-            return "event_type is missing or blank";
-        }
-        long typeBytes = Utf8.length(row.eventType());
-        if (typeBytes == Utf8.MALFORMED) {
-            return "event_type is not valid Unicode";
-        }
-        if (typeBytes > OutboxAmqp.MAX_SHORT_STRING_BYTES) {
-            return "event_type is longer than " + OutboxAmqp.MAX_SHORT_STRING_BYTES
-                    + " bytes, the AMQP routing key limit";
-        }
-        if (row.payload() == null) {
-            return "payload is missing";
-        }
-        if (row.createdAt() == null) {
-            return "created_at is missing";
-        }
-        return null;
-    }
-
     /** The instant of ISO-8601 UTC text ({@code ...Z}), or null. */
     private static Instant utcInstant(String text) {
         if (!text.endsWith("Z")) {
@@ -179,56 +132,12 @@ public final class MessageFactory {
         }
     }
 
-    private static boolean isUuid(String text) {
-        try {
-            return UUID.fromString(text).toString().equalsIgnoreCase(text.trim());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** AMQP short strings hold at most 255 bytes: a longer (or unencodable) value is left out of the dead-letter properties. */
-    private static String shortString(String value) {
-        if (value == null) {
-            return null;
-        }
-        long bytes = Utf8.length(value);
-        return bytes == Utf8.MALFORMED || bytes > OutboxAmqp.MAX_SHORT_STRING_BYTES ? null : value;
-    }
-
     /**
      * The dead-letter message for {@code row}: its columns as JSON (each cut to 64 Ki characters), published to
-     * {@code outbox.dead-letter} with {@code reason} (cut to {@value #MAX_REASON_CHARS} characters) in
+     * {@code outbox.dead-letter} with {@code reason} (cut to {@value DeadLetters#MAX_REASON_CHARS} characters) in
      * {@link OutboxAmqp#HEADER_ERROR}. Always publishable; never throws.
      */
     public OutboxMessage deadLetter(OutboxRow row, String reason) {
-        String error = reason == null
-                ? "unknown"
-                : reason.length() <= MAX_REASON_CHARS
-                        ? reason
-                        : reason.substring(
-                                        0,
-                                        Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
-                                                ? MAX_REASON_CHARS - 1
-                                                : MAX_REASON_CHARS)
-                                + "…";
-        byte[] body;
-        try {
-            body = MAPPER.writeValueAsBytes(row.columns(DEAD_LETTER_PAYLOAD_CHARS));
-        } catch (JsonProcessingException | RuntimeException e) {
-            body = UNSERIALISABLE_BODY;
-        }
-        Map<String, Object> headers = new HashMap<>();
-        headers.put(OutboxAmqp.HEADER_ERROR, error);
-        String eventId = shortString(row.eventId()); // also bounds the log lines that name it
-        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .messageId(eventId)
-                .type(shortString(row.eventType()))
-                .contentType(Envelope.CONTENT_TYPE)
-                .deliveryMode(OutboxAmqp.PERSISTENT)
-                .headers(headers)
-                .build();
-        return new OutboxMessage(
-                OutboxAmqp.DEAD_LETTER, "", properties, body, eventId, error, row.commitTimeMillis(), row);
+        return DeadLetters.of(row, reason);
     }
 }

@@ -26,10 +26,10 @@ public final class SlotLagMonitor {
     private ScheduledExecutorService executor;
     private Connection connection;
 
-    /** Creates the monitor. */
-    public SlotLagMonitor(OutboxProperties config, RelayMetrics metrics) {
+    /** Creates the monitor; it reads over connections of {@code connections}. */
+    public SlotLagMonitor(OutboxProperties config, PgConnections connections, RelayMetrics metrics) {
         this.config = config;
-        this.connections = new PgConnections(config.db());
+        this.connections = connections;
         this.metrics = metrics;
     }
 

@@ -2,18 +2,13 @@ package dev.outboxcdc.relay.publish;
 
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.relay.envelope.OutboxMessage;
-import dev.outboxcdc.relay.health.RelayMetrics;
-import dev.outboxcdc.relay.health.RelayStatus;
 import dev.outboxcdc.relay.retry.Backoff;
 import dev.outboxcdc.relay.retry.StopSignal;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,78 +43,51 @@ import org.slf4j.LoggerFactory;
  * publish sequence number for it that RabbitMQ never saw. {@link #publish} returns the batch as published, so the
  * caller sees the replacement as a dead letter.
  *
- * <p>Used by one thread at a time (the engine's batch thread).
+ * <p><b>Threads.</b> {@link #publish} is synchronized: one batch at a time, whichever thread calls it (the
+ * supervisor's thread for the cut-over, then the engine's batch thread), and each call sees the channel, the window
+ * and the retry state the previous one left. Acks, nacks and returns arrive on the client's connection thread, into
+ * {@link ConfirmTracker} and {@link ReturnedMessages}, which are thread-safe. The connection itself is the
+ * {@link BrokerSession}'s.
  */
-public final class ConfirmingPublisher implements AutoCloseable {
+public final class ConfirmingPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
 
-    private final BrokerConnector broker;
-    private final String uriForLogs;
-    private final Topology topology;
+    private final BrokerSession session;
     private final long confirmTimeoutNanos;
+    private final PublishWindow window;
     private final Backoff backoff;
     private final StopSignal stop;
-    private final RelayStatus status;
-    private final ReturnedMessages returns = new ReturnedMessages();
     private final RefusedMessages refusals;
-    private final PublishWindow window;
-    private final UnroutedCounter unrouted;
+    private final ReturnedMessages returns = new ReturnedMessages();
 
-    private volatile Connection connection;
+    // Guarded by this publisher's lock (see the class documentation).
     private Channel channel;
+    private ConfirmTracker tracker;
     /** A window was not confirmed and is being published again: logged once, not per attempt. */
     private boolean retrying;
 
-    private ConfirmTracker tracker;
-    private boolean alternateExchange = true;
-
     /**
-     * Creates a publisher; it connects on first use or on {@link #connect()}.
+     * Creates a publisher.
      *
-     * @param broker            where to connect (automatic recovery off: this class reconnects itself, to the
-     *                          first node of the address list that answers)
-     * @param topology          the exchange and the queues to declare on every connection
-     * @param confirms          how long to wait for the confirms of a window, and how large a window may be
-     * @param deadLetters       makes the dead letter of a row whose message RabbitMQ's client refuses
+     * @param session     the connection to publish on; connected on first use
+     * @param confirms    how long to wait for the confirms of a window, and how large a window may be
+     * @param backoff     the wait before publishing a window again after it failed
+     * @param stop        ends the retries when the relay stops
+     * @param deadLetters makes the dead letter of a row whose message RabbitMQ's client refuses
      */
     public ConfirmingPublisher(
-            BrokerConnector broker,
-            TopologySettings topology,
+            BrokerSession session,
             ConfirmSettings confirms,
             Backoff backoff,
             StopSignal stop,
-            RelayStatus status,
-            RelayMetrics metrics,
             DeadLetterFactory deadLetters) {
-        this(broker, topology, confirms, backoff, stop, status, metrics, deadLetters, UnroutedCounter.POLL_INTERVAL);
-    }
-
-    ConfirmingPublisher(
-            BrokerConnector broker,
-            TopologySettings topology,
-            ConfirmSettings confirms,
-            Backoff backoff,
-            StopSignal stop,
-            RelayStatus status,
-            RelayMetrics metrics,
-            DeadLetterFactory deadLetters,
-            Duration unroutedPollInterval) {
-        this.broker = broker;
-        this.uriForLogs = broker.description();
-        this.topology = new Topology(topology);
+        this.session = session;
         this.confirmTimeoutNanos = confirms.timeout().toNanos();
         this.window = new PublishWindow(confirms.maxWindow());
         this.backoff = backoff;
         this.stop = stop;
-        this.status = status;
         this.refusals = new RefusedMessages(deadLetters);
-        this.unrouted = new UnroutedCounter(metrics, () -> connection, unroutedPollInterval);
-    }
-
-    /** Connects and declares the topology now, so start-up reports a broker that is down. */
-    public void connect() throws IOException {
-        ensureChannel();
     }
 
     /**
@@ -130,7 +98,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
      *         refused is replaced by its dead letter ({@link OutboxMessage#isDeadLetter()} true)
      * @throws PublishAbortedException when the relay stops before the batch is confirmed
      */
-    public List<OutboxMessage> publish(List<OutboxMessage> batch) {
+    public synchronized List<OutboxMessage> publish(List<OutboxMessage> batch) {
         List<OutboxMessage> published = new ArrayList<>(batch);
         publishInOrder(published);
         republishReturned();
@@ -176,9 +144,9 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 window.failed();
                 dropChannel();
             } catch (IOException | AlreadyClosedException e) {
-                status.brokerConnected(false, uriForLogs + ": " + e.getMessage());
                 window.failed();
-                dropConnection();
+                dropChannel();
+                session.disconnected(e.getMessage());
             }
             if (stop.await(backoff.next())) {
                 throw new PublishAbortedException(messages.get(from).eventId(), messages.size() - from);
@@ -186,12 +154,16 @@ public final class ConfirmingPublisher implements AutoCloseable {
         }
     }
 
-    /** Re-publishes what RabbitMQ returned, declaring the topology first when a queue of the relay's is missing. */
+    /**
+     * Re-publishes what RabbitMQ returned, declaring the topology first when a queue of the relay's is missing. A
+     * loop, not a recursion: re-publishing may itself be returned (a queue deleted again), and each round takes what
+     * came back in the previous one, waiting a backoff between rounds.
+     */
     private void republishReturned() {
         boolean again = false;
-        for (ReturnedMessages.Redirect redirect = returns.take(alternateExchange);
+        for (ReturnedMessages.Redirect redirect = returns.take(session.routesUnroutable());
                 !redirect.isEmpty();
-                redirect = returns.take(alternateExchange)) {
+                redirect = returns.take(session.routesUnroutable())) {
             if (again && stop.await(backoff.next())) {
                 throw new PublishAbortedException(
                         redirect.messages().get(0).eventId(),
@@ -199,60 +171,25 @@ public final class ConfirmingPublisher implements AutoCloseable {
             }
             again = true;
             if (redirect.queueMissing()) {
-                redeclare();
+                log.warn(
+                        "RabbitMQ returned a message because queue {} or {} is missing; declaring them again",
+                        OutboxAmqp.UNROUTED,
+                        OutboxAmqp.DEAD_LETTER);
+                session.declareAgain();
             }
             publishInOrder(new ArrayList<>(redirect.messages()));
             if (redirect.newlyUnrouted() > 0) {
-                unrouted.republishedByRelay(redirect.newlyUnrouted());
+                session.unroutedRepublished(redirect.newlyUnrouted());
             }
         }
     }
 
-    private void redeclare() {
-        log.warn(
-                "RabbitMQ returned a message because queue {} or {} is missing; declaring them again",
-                OutboxAmqp.UNROUTED,
-                OutboxAmqp.DEAD_LETTER);
-        try {
-            Connection current = connection;
-            if (current != null && current.isOpen()) {
-                alternateExchange = topology.declare(current);
-            }
-        } catch (IOException | AlreadyClosedException e) {
-            dropConnection(); // connecting again declares the topology
-        }
-    }
-
+    /** Opens a confirm-mode channel when there is no open one; one {@link ConfirmTracker} per channel. */
     private void ensureChannel() throws IOException {
         if (channel != null && channel.isOpen()) {
             return;
         }
-        if (connection == null || !connection.isOpen()) {
-            Connection fresh;
-            try {
-                fresh = broker.connect("cdc-relay");
-            } catch (TimeoutException e) {
-                throw new IOException("timed out connecting to " + uriForLogs, e);
-            }
-            fresh.addShutdownListener(cause -> {
-                if (!cause.isInitiatedByApplication()) {
-                    status.brokerConnected(false, uriForLogs + ": " + cause.getMessage());
-                }
-            });
-            try {
-                alternateExchange = topology.declare(fresh);
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(fresh);
-                throw e;
-            }
-            connection = fresh;
-            unrouted.start();
-            status.brokerConnected(true, uriForLogs);
-        }
-        Channel fresh = connection.createChannel();
-        if (fresh == null) {
-            throw new IOException("no channel available on the RabbitMQ connection");
-        }
+        Channel fresh = session.newChannel();
         ConfirmTracker confirms = new ConfirmTracker();
         fresh.confirmSelect();
         fresh.addConfirmListener(confirms);
@@ -263,32 +200,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
 
     private void dropChannel() {
-        Topology.closeQuietly(channel);
+        QuietClose.channel(channel);
         channel = null;
-    }
-
-    private void dropConnection() {
-        dropChannel();
-        Connection current = connection;
-        connection = null;
-        if (current != null) {
-            closeQuietly(current);
-        }
-    }
-
-    private static void closeQuietly(Connection current) {
-        try {
-            current.close(5_000);
-        } catch (IOException | AlreadyClosedException e) {
-            log.debug("Closing the RabbitMQ connection failed", e);
-        }
-    }
-
-    /** Closes the connection; a batch in progress is not confirmed. */
-    @Override
-    public void close() {
-        unrouted.close();
-        dropConnection();
-        status.brokerConnected(false, "closed by the relay");
     }
 }

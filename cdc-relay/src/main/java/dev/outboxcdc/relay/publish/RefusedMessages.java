@@ -26,8 +26,6 @@ final class RefusedMessages {
     /** Far below the smallest frame size RabbitMQ negotiates (4096 bytes), so the minimal dead letter always fits. */
     private static final int MAX_HEADER_CHARS = 1000;
 
-    private static final int MAX_SHORT_STRING_BYTES = 255;
-
     private final DeadLetterFactory deadLetters;
     private OutboxMessage lastMinimal;
 
@@ -79,7 +77,9 @@ final class RefusedMessages {
         String id = refused.eventId();
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .messageId(
-                        id != null && id.getBytes(StandardCharsets.UTF_8).length <= MAX_SHORT_STRING_BYTES ? id : null)
+                        id != null && id.getBytes(StandardCharsets.UTF_8).length <= OutboxAmqp.MAX_SHORT_STRING_BYTES
+                                ? id
+                                : null)
                 .contentType(Envelope.CONTENT_TYPE)
                 .deliveryMode(OutboxAmqp.PERSISTENT)
                 .headers(Map.of(OutboxAmqp.HEADER_ERROR, header))

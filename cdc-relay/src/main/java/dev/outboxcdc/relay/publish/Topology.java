@@ -61,7 +61,7 @@ final class Topology {
         return declared.alternateExchange();
     }
 
-    static void closeQuietly(Channel channel) {
+    private static void closeQuietly(Channel channel) {
         if (channel != null && channel.isOpen()) {
             try {
                 channel.close();

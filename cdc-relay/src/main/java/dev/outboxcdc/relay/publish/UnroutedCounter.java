@@ -100,7 +100,7 @@ final class UnroutedCounter implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("Reading the depth of queue {} failed", OutboxAmqp.UNROUTED, e);
         } finally {
-            Topology.closeQuietly(channel);
+            QuietClose.channel(channel);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every committed insert becomes exactly the envelope and AMQP message of DESIGN.md. */
+/** Every committed insert becomes exactly the envelope and AMQP message the README describes. */
 class RelayEnvelopeIT {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

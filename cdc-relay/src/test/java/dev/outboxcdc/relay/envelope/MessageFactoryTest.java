@@ -80,7 +80,7 @@ class MessageFactoryTest {
                 .startsWith("envelope of ")
                 .contains("exceeds outbox.max-envelope-size of 2048 bytes");
         JsonNode columns = new ObjectMapper().readTree(message.body());
-        assertThat(columns.get("payload").textValue()).hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
+        assertThat(columns.get("payload").textValue()).hasSize(DeadLetters.DEAD_LETTER_PAYLOAD_CHARS);
         assertThat(columns.get("payload_truncated").booleanValue()).isTrue();
     }
 
@@ -271,13 +271,13 @@ class MessageFactoryTest {
 
         assertThat(message.isDeadLetter()).isTrue();
         assertThat(message.deadLetterReason())
-                .hasSize(MessageFactory.MAX_REASON_CHARS + 1)
+                .hasSize(DeadLetters.MAX_REASON_CHARS + 1)
                 .endsWith("…");
         assertThat(message.properties().getMessageId()).isNull();
         assertThat(message.properties().getType()).isNull();
         assertClientWouldPublish(message);
         JsonNode columns = new ObjectMapper().readTree(message.body());
-        assertThat(columns.get("headers").textValue()).hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
+        assertThat(columns.get("headers").textValue()).hasSize(DeadLetters.DEAD_LETTER_PAYLOAD_CHARS);
         assertThat(columns.get("truncated_columns")).hasSize(2);
     }
 

@@ -168,12 +168,12 @@ class OutboxRowReaderTest {
         OutboxRow row = readPayload(Schema.OPTIONAL_BYTES_SCHEMA, ByteBuffer.wrap(latin1));
 
         assertThat(row.payload().length())
-                .isBetween(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 1, MessageFactory.DEAD_LETTER_PAYLOAD_CHARS + 4);
+                .isBetween(DeadLetters.DEAD_LETTER_PAYLOAD_CHARS + 1, DeadLetters.DEAD_LETTER_PAYLOAD_CHARS + 4);
         com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(new MessageFactory("x", 1 << 20).toMessage(row).body());
         assertThat(body.get("payload").textValue())
                 .startsWith("\\xe9e9")
-                .hasSize(MessageFactory.DEAD_LETTER_PAYLOAD_CHARS);
+                .hasSize(DeadLetters.DEAD_LETTER_PAYLOAD_CHARS);
         assertThat(body.get("payload_truncated").booleanValue()).isTrue();
     }
 

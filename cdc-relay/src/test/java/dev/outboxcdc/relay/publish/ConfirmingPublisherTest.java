@@ -1,11 +1,13 @@
 package dev.outboxcdc.relay.publish;
 
 import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.ACK;
+import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.CLOSE_CHANNEL;
 import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.NACK;
 import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.NO_CONFIRM;
 import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.REFUSE;
 import static dev.outboxcdc.relay.publish.FakeBroker.Outcome.RETURN_THEN_ACK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +24,11 @@ import dev.outboxcdc.relay.retry.StopSignal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,31 +40,40 @@ class ConfirmingPublisherTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private FakeBroker broker;
+    private BrokerSession session;
     private ConfirmingPublisher publisher;
+    private final StopSignal stop = new StopSignal();
 
     private ConfirmingPublisher publisher(FakeBroker.Script script) throws Exception {
         return publisher(script, ConfirmSettings.WHOLE_BATCH);
     }
 
     private ConfirmingPublisher publisher(FakeBroker.Script script, int window) throws Exception {
+        return publisher(script, window, new Topology(new TopologySettings(EVENTS, 1000, QueueType.CLASSIC))::declare);
+    }
+
+    private ConfirmingPublisher publisher(
+            FakeBroker.Script script, int window, BrokerSession.TopologyDeclaration topology) throws Exception {
         broker = new FakeBroker(script);
-        publisher = new ConfirmingPublisher(
+        session = new BrokerSession(
                 new BrokerConnector(broker.factory(), List.of(), "amqp://guest:***@localhost/"),
-                new TopologySettings(EVENTS, 1000, QueueType.CLASSIC),
-                new ConfirmSettings(Duration.ofMillis(300), window),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)),
-                new StopSignal(),
+                topology,
                 new RelayStatus(),
                 new RelayMetrics(registry, new RelayStatus()),
-                MESSAGES::deadLetter,
                 Duration.ofHours(1));
+        publisher = new ConfirmingPublisher(
+                session,
+                new ConfirmSettings(Duration.ofMillis(300), window),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)),
+                stop,
+                MESSAGES::deadLetter);
         return publisher;
     }
 
     @AfterEach
     void close() {
-        if (publisher != null) {
-            publisher.close();
+        if (session != null) {
+            session.close();
         }
         if (broker != null) {
             broker.close();
@@ -77,6 +92,68 @@ class ConfirmingPublisherTest {
 
         assertThat(sentTo(OutboxAmqp.UNROUTED)).containsExactly(id(1));
         assertThat(unroutedCount()).isEqualTo(1.0);
+    }
+
+    @Test
+    void returnsOnlyOnceRabbitMqAckedEveryMessageOfTheBatch() throws Exception {
+        publisher((exchange, id, attempt) -> ACK).publish(events(5));
+
+        assertThat(broker.trace())
+                .filteredOn(line -> line.startsWith("ack "))
+                .containsExactlyInAnyOrder(
+                        "ack " + id(1), "ack " + id(2), "ack " + id(3), "ack " + id(4), "ack " + id(5));
+    }
+
+    @Test
+    void aBatchNeverConfirmedIsAbortedFromItsFirstUnconfirmedEventWhenTheRelayStops() throws Exception {
+        publisher((exchange, id, attempt) -> id.equals(id(2)) ? NO_CONFIRM : ACK);
+        CompletableFuture<List<OutboxMessage>> publishing =
+                CompletableFuture.supplyAsync(() -> publisher.publish(events(3)));
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> sentTo(EVENTS).stream().filter(id(2)::equals).count() >= 2);
+        stop.stop();
+
+        assertThatThrownBy(() -> publishing.get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(PublishAbortedException.class)
+                .hasMessageContaining("from event " + id(2));
+    }
+
+    @Test
+    void afterAClosedChannelPublishesAgainFromTheFirstUnconfirmedEventOnANewChannel() throws Exception {
+        publisher((exchange, id, attempt) -> id.equals(id(2)) && attempt == 1 ? CLOSE_CHANNEL : ACK)
+                .publish(events(4));
+
+        List<Sent> sent = broker.sent();
+        assertThat(sent).extracting(Sent::id).containsExactly(id(1), id(2), id(3), id(4), id(2), id(3), id(4));
+        int first = sent.get(0).channel();
+        assertThat(sent.subList(0, 4)).extracting(Sent::channel).containsOnly(first);
+        assertThat(sent.subList(4, 7)).extracting(Sent::channel).doesNotContain(first);
+        assertThat(broker.channelOpen(first)).isFalse();
+    }
+
+    @Test
+    void withoutAnAlternateExchangeReturnedEventsAreRepublishedToTheUnroutedExchangeWithoutDeclaringAgain()
+            throws Exception {
+        AtomicInteger declarations = new AtomicInteger();
+        publisher(
+                (exchange, id, attempt) -> exchange.equals(EVENTS) && id.equals(id(2)) ? RETURN_THEN_ACK : ACK,
+                ConfirmSettings.WHOLE_BATCH,
+                connection -> {
+                    declarations.incrementAndGet();
+                    return false; // the events exchange exists without outbox.unrouted as its alternate exchange
+                });
+
+        List<OutboxMessage> published = publisher.publish(events(3));
+
+        assertThat(sentTo(EVENTS)).containsExactly(id(1), id(2), id(3));
+        assertThat(sentTo(OutboxAmqp.UNROUTED)).containsExactly(id(2));
+        // Re-published once the batch was confirmed, not in the middle of it.
+        assertThat(broker.sent().get(3).unconfirmed()).isZero();
+        assertThat(declarations).hasValue(1);
+        assertThat(unroutedCount()).isEqualTo(1.0);
+        assertThat(published).extracting(OutboxMessage::eventId).containsExactly(id(1), id(2), id(3));
     }
 
     @Test

@@ -14,6 +14,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ReturnCallback;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,9 @@ final class FakeBroker implements AutoCloseable {
         NACK,
         RETURN_THEN_ACK,
         REFUSE,
-        NO_CONFIRM
+        NO_CONFIRM,
+        /** RabbitMQ closes the channel instead of confirming (e.g. a channel error): nothing more is confirmed on it. */
+        CLOSE_CHANNEL
     }
 
     /** Decides the outcome of the {@code attempt}-th publish (from 1) of message {@code id} to {@code exchange}. */
@@ -120,6 +124,12 @@ final class FakeBroker implements AutoCloseable {
                 })
                 .when(channel)
                 .addReturnListener(any(ReturnCallback.class));
+        doAnswer(invocation -> {
+                    state.shutdownListeners.add(invocation.getArgument(0));
+                    return null;
+                })
+                .when(channel)
+                .addShutdownListener(any(ShutdownListener.class));
         when(channel.queueDeclare(anyString(), anyBoolean(), anyBoolean(), anyBoolean(), any()))
                 .thenAnswer(invocation -> {
                     synchronized (this) {
@@ -145,7 +155,9 @@ final class FakeBroker implements AutoCloseable {
     private void publish(
             State state, String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
         publishingThread = Thread.currentThread();
-        long seqNo = state.nextSeqNo++; // as ChannelN does: the number is used even when the client refuses the message
+        long seqNo =
+                state.nextSeqNo++; // as amqp-client's channel does: the number is used even when the client refuses the
+        // message
         String id = properties.getMessageId();
         Outcome outcome;
         synchronized (this) {
@@ -162,6 +174,15 @@ final class FakeBroker implements AutoCloseable {
         }
         Runnable confirm = () -> {
             if (!state.open) {
+                return;
+            }
+            if (outcome == Outcome.CLOSE_CHANNEL) {
+                state.open = false;
+                synchronized (this) {
+                    trace.add("close channel at " + id);
+                }
+                ShutdownSignalException cause = new ShutdownSignalException(false, false, null, channel(state));
+                state.shutdownListeners.forEach(listener -> listener.shutdownCompleted(cause));
                 return;
             }
             if (outcome == Outcome.RETURN_THEN_ACK) {
@@ -186,12 +207,16 @@ final class FakeBroker implements AutoCloseable {
         }
     }
 
+    private synchronized Channel channel(State state) {
+        return channels.get(state.number - 1);
+    }
+
     /** Every message sent, in order. */
     synchronized List<Sent> sent() {
         return List.copyOf(sent);
     }
 
-    /** "publish id", "ack id" and "nack id" in the order they happened. */
+    /** "publish id", "ack id", "nack id" and "close channel at id" in the order they happened. */
     synchronized List<String> trace() {
         return List.copyOf(trace);
     }
@@ -218,5 +243,6 @@ final class FakeBroker implements AutoCloseable {
         int unconfirmed;
         volatile ConfirmListener confirms;
         volatile ReturnCallback returns;
+        final List<ShutdownListener> shutdownListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 }
