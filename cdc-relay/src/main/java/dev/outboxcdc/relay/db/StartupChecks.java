@@ -3,7 +3,6 @@ package dev.outboxcdc.relay.db;
 import dev.outboxcdc.relay.config.OutboxProperties;
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
-import dev.outboxcdc.relay.offsets.OffsetTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,10 +2,10 @@ package dev.outboxcdc.relay.engine;
 
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
+import dev.outboxcdc.relay.db.OffsetTable;
 import dev.outboxcdc.relay.db.OutboxTableInfo;
 import dev.outboxcdc.relay.db.PgConnections;
 import dev.outboxcdc.relay.db.StartupChecks;
-import dev.outboxcdc.relay.offsets.OffsetTable;
 import dev.outboxcdc.relay.publish.BrokerSession;
 import java.io.IOException;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package dev.outboxcdc.relay.offsets;
 
 import dev.outboxcdc.relay.config.TableName;
+import dev.outboxcdc.relay.db.OffsetTable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,8 +1,7 @@
-package dev.outboxcdc.relay.offsets;
+package dev.outboxcdc.relay.db;
 
 import dev.outboxcdc.relay.config.RelayConfigurationException;
 import dev.outboxcdc.relay.config.TableName;
-import dev.outboxcdc.relay.db.RelayTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,18 +67,18 @@ public final class OffsetTable {
     }
 
     /** {@code UPSERT} of one offset. */
-    static String upsert(TableName table) {
+    public static String upsert(TableName table) {
         return "INSERT INTO " + table.quoted() + " (offset_key, offset_value, updated_at) VALUES (?, ?, now())"
                 + " ON CONFLICT (offset_key) DO UPDATE SET offset_value = EXCLUDED.offset_value, updated_at = now()";
     }
 
     /** {@code DELETE} of one offset. */
-    static String delete(TableName table) {
+    public static String delete(TableName table) {
         return "DELETE FROM " + table.quoted() + " WHERE offset_key = ?";
     }
 
     /** {@code SELECT} of every offset. */
-    static String selectAll(TableName table) {
+    public static String selectAll(TableName table) {
         return "SELECT offset_key, offset_value FROM " + table.quoted();
     }
 }
