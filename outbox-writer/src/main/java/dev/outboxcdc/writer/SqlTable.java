@@ -1,11 +1,9 @@
 package dev.outboxcdc.writer;
 
-import java.util.regex.Pattern;
+import dev.outboxcdc.envelope.SqlNames;
 
 /** A table name made of plain lower-case identifiers, safe to put into SQL quoted. */
 record SqlTable(String schema, String table) {
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     static SqlTable parse(String setting, String name) {
         if (name == null) {
@@ -13,11 +11,10 @@ record SqlTable(String schema, String table) {
         }
         String[] parts = name.split("\\.", -1);
         if (parts.length > 2
-                || !IDENTIFIER.matcher(parts[0]).matches()
-                || (parts.length == 2 && !IDENTIFIER.matcher(parts[1]).matches())) {
-            throw new IllegalArgumentException(
-                    setting + " '" + name + "' is not a valid table name: use table or"
-                            + " schema.table, each part 1-63 lower-case letters, digits and underscores, not starting with a digit");
+                || !SqlNames.isPlainIdentifier(parts[0])
+                || (parts.length == 2 && !SqlNames.isPlainIdentifier(parts[1]))) {
+            throw new IllegalArgumentException(setting + " '" + name + "' is not a valid table name: use table or"
+                    + " schema.table, each part " + SqlNames.IDENTIFIER_RULE);
         }
         return parts.length == 1 ? new SqlTable(null, parts[0]) : new SqlTable(parts[0], parts[1]);
     }

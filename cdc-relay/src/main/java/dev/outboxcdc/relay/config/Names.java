@@ -1,6 +1,7 @@
 package dev.outboxcdc.relay.config;
 
 import dev.outboxcdc.envelope.OutboxAmqp;
+import dev.outboxcdc.envelope.SqlNames;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -12,21 +13,16 @@ import java.util.regex.Pattern;
 final class Names {
 
     /** PostgreSQL truncates identifiers longer than this. */
-    static final int MAX_IDENTIFIER_LENGTH = 63;
+    static final int MAX_IDENTIFIER_LENGTH = SqlNames.MAX_IDENTIFIER_LENGTH;
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]+");
 
     private Names() {}
 
     static void requireIdentifier(String property, String value) {
-        if (value == null
-                || value.length() > MAX_IDENTIFIER_LENGTH
-                || !IDENTIFIER.matcher(value).matches()) {
+        if (!SqlNames.isPlainIdentifier(value)) {
             throw new InvalidSettingException(
-                    property,
-                    value,
-                    "is not a valid identifier: use 1-63 lower-case letters, digits and underscores, not starting with a digit");
+                    property, value, "is not a valid identifier: use " + SqlNames.IDENTIFIER_RULE);
         }
     }
 
@@ -39,13 +35,11 @@ final class Names {
             throw new InvalidSettingException(property, value, "must be table or schema.table");
         }
         for (String part : parts) {
-            if (part.length() > MAX_IDENTIFIER_LENGTH
-                    || !IDENTIFIER.matcher(part).matches()) {
+            if (!SqlNames.isPlainIdentifier(part)) {
                 throw new InvalidSettingException(
                         property,
                         value,
-                        "is not a valid table name: use table or schema.table, each part 1-63 lower-case letters, digits and"
-                                + " underscores, not starting with a digit");
+                        "is not a valid table name: use table or schema.table, each part " + SqlNames.IDENTIFIER_RULE);
             }
         }
     }
