@@ -13,7 +13,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * ({@code envelope}: row to message, {@code publish}: message to RabbitMQ) know nothing of Debezium's engine, the
  * database or offsets; Spring stays at the edges (wiring, configuration, health).
  */
-@AnalyzeClasses(packages = "dev.outboxcdc.relay", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = "dev.outboxcdc.relay",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTest {
 
     private static final String RELAY = "dev.outboxcdc.relay";

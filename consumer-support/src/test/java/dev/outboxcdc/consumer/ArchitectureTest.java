@@ -11,7 +11,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * The package rules of consumer-support: the consumer works without Spring (plain JDBC and amqp-client), and the
  * Spring Boot integration sits on top of it, never the other way round.
  */
-@AnalyzeClasses(packages = "dev.outboxcdc.consumer", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = "dev.outboxcdc.consumer",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTest {
 
     @ArchTest

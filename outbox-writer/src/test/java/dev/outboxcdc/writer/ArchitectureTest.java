@@ -11,7 +11,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * The package rules of outbox-writer: the writer needs nothing but JDBC and Jackson (Spring is optional), and the
  * Spring integration sits on top of it.
  */
-@AnalyzeClasses(packages = "dev.outboxcdc.writer", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = "dev.outboxcdc.writer",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTest {
 
     @ArchTest
