@@ -1,11 +1,15 @@
 # cdc-relay image. Build from the repository root:
 #   docker build -f docker/cdc-relay.Dockerfile -t outbox-cdc/cdc-relay .
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments only so that scripts/check-docker.sh can substitute local equivalents.
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q -DskipTests package -pl cdc-relay -am
 
-FROM eclipse-temurin:17-jre
+FROM ${JRE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app relay
 WORKDIR /app
