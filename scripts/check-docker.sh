@@ -223,6 +223,13 @@ build_image outbox-cdc/cdc-relay docker/cdc-relay.Dockerfile . "${build_args[@]}
 build_image outbox-cdc/examples docker/examples.Dockerfile . "${build_args[@]}"
 [ -z "$m2_pid" ] || { kill "$m2_pid" 2>/dev/null; wait "$m2_pid" 2>/dev/null || true; m2_pid=""; }
 
+# The relay image's class-data sharing archive must match its JVM and jar: -Xshare:on refuses to start otherwise.
+log "checking the relay image's class-data sharing archive (-Xshare:on, a training start that contacts nothing)"
+docker run --rm --network host --entrypoint java outbox-cdc/cdc-relay -Xshare:on \
+  -XX:SharedArchiveFile=/app/relay/cdc-relay.jsa -Dspring.context.exit=onRefresh -Dserver.port=0 \
+  -Doutbox.cds-training=true -jar /app/relay/cdc-relay.jar >"$cache/cds-check.log" 2>&1 \
+  || { tail -20 "$cache/cds-check.log" >&2; die "the relay image's CDS archive does not load (log: $cache/cds-check.log)"; }
+
 # -------------------------------------------------------------------------------------------- stack
 services=(postgres rabbitmq cdc-relay personnel payroll notification accounting)
 log "starting the compose stack"
