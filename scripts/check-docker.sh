@@ -100,7 +100,8 @@ cleanup() {
   if [ -n "$dockerd_pid" ]; then
     # Containers of ours that are left (a failed build's) go with the engine: remove them first.
     docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
-    docker image prune -f >/dev/null 2>&1
+    # Untagged images are the build cache of the Maven stages: only drop what no run used for a week.
+    docker image prune -f --filter until=168h >/dev/null 2>&1
     log "stopping the dockerd it started (pid $dockerd_pid)"
     kill -TERM "$dockerd_pid" 2>/dev/null
     for _ in $(seq 1 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
