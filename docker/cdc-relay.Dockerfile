@@ -1,18 +1,27 @@
 # cdc-relay image. Build from the repository root:
 #   docker build -f docker/cdc-relay.Dockerfile -t outbox-cdc/cdc-relay .
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments only so that scripts/check-docker.sh can substitute local equivalents.
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q -DskipTests package -pl cdc-relay -am
 
-FROM eclipse-temurin:17-jre
+# With a class-data sharing archive recorded by the runtime image's JVM: ready ~2 s sooner
+# (docs/benchmark-notes.md). Recorded in a stage of its own so the image holds the jar once (a jar copied to
+# /tmp and deleted in a later layer stays in the image); COPY keeps the jar's time, which the archive checks.
+FROM ${JRE_IMAGE} AS cds
+COPY --from=build /src/cdc-relay/target/cdc-relay.jar /tmp/cds/
+COPY scripts/relay-cds.sh scripts/relay-jvm-options /tmp/cds/
+RUN bash /tmp/cds/relay-cds.sh /tmp/cds/cdc-relay.jar /app/relay && rm /app/relay/cds-training.log
+
+FROM ${JRE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app relay
 WORKDIR /app
-COPY --from=build /src/cdc-relay/target/cdc-relay.jar /tmp/cdc-relay.jar
-COPY scripts/relay-cds.sh scripts/relay-jvm-options /tmp/
-# With a class-data sharing archive recorded by this image's JVM: ready ~2 s sooner (docs/benchmark-notes.md).
-RUN bash /tmp/relay-cds.sh /tmp/cdc-relay.jar /app/relay && rm /tmp/cdc-relay.jar /tmp/relay-cds.sh /tmp/relay-jvm-options
+COPY --from=cds /app/relay /app/relay
 USER 10001
 EXPOSE 8080
 # The shipped JVM settings, exactly scripts/relay-jvm-options (ShippedJvmOptionsTest checks it); measured on a

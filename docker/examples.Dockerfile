@@ -1,12 +1,16 @@
 # The example services (personnel, payroll, notification, accounting) in one image; the service is chosen
 # with LOADER_MAIN. Build from the repository root:
 #   docker build -f docker/examples.Dockerfile -t outbox-cdc/examples .
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments only so that scripts/check-docker.sh can substitute local equivalents.
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q -DskipTests package -pl examples -am
 
-FROM eclipse-temurin:17-jre
+FROM ${JRE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app app
 WORKDIR /app
