@@ -83,17 +83,23 @@ public final class TestServices {
 
     private static void requireDocker() {
         boolean docker;
+        RuntimeException failure = null;
         try {
             docker = DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException e) {
+            // e.g. Testcontainers believes it runs in a container (/.dockerenv) and looks for the gateway of a
+            // "bridge" network the engine does not have: TESTCONTAINERS_HOST_OVERRIDE answers that question.
             docker = false;
+            failure = e;
         }
         if (!docker) {
-            throw new IllegalStateException("No PostgreSQL/RabbitMQ for the tests: set " + PG_HOST + ", " + PG_PORT
-                    + ", "
-                    + PG_USER + ", " + PG_PASSWORD + " (a PostgreSQL with wal_level=logical) and " + RABBITMQ_URI
-                    + ", or make a Docker engine reachable for Testcontainers. scripts/test.sh provisions local services"
-                    + " and sets these variables.");
+            throw new IllegalStateException(
+                    "No PostgreSQL/RabbitMQ for the tests: set " + PG_HOST + ", " + PG_PORT + ", " + PG_USER + ", "
+                            + PG_PASSWORD + " (a PostgreSQL with wal_level=logical) and " + RABBITMQ_URI
+                            + ", or make a Docker engine reachable for Testcontainers"
+                            + (failure == null ? "" : " (it failed: " + failure + ")")
+                            + ". scripts/test.sh provisions local services and sets these variables.",
+                    failure);
         }
     }
 
