@@ -133,8 +133,7 @@ public final class TestServices {
     }
 
     private static RabbitEndpoint startRabbitMq() {
-        RabbitMQContainer container =
-                new RabbitMQContainer(image(RABBITMQ_IMAGE, "rabbitmq:3.13-management", "rabbitmq"));
+        RabbitMQContainer container = rabbitMqContainer();
         container.start();
         return new RabbitEndpoint(container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@") + "/%2F");
     }
@@ -147,8 +146,7 @@ public final class TestServices {
     private static RabbitEndpoint startRabbitMqOnHostNetwork() {
         int amqp = freePort();
         RabbitEndpoint endpoint = new RabbitEndpoint("amqp://guest:guest@" + LOOPBACK + ":" + amqp + "/%2F");
-        RabbitMQContainer container = new RabbitMQContainer(
-                        image(RABBITMQ_IMAGE, "rabbitmq:3.13-management", "rabbitmq"))
+        RabbitMQContainer container = rabbitMqContainer()
                 .withEnv("RABBITMQ_NODENAME", "outbox-test-" + amqp + "@localhost")
                 .withEnv("RABBITMQ_NODE_IP_ADDRESS", LOOPBACK)
                 .withEnv("RABBITMQ_NODE_PORT", Integer.toString(amqp))
@@ -169,6 +167,16 @@ public final class TestServices {
                 .withStartupTimeout(STARTUP_TIMEOUT));
         container.start();
         return endpoint;
+    }
+
+    /**
+     * The partitioned subscriptions need the consistent-hash exchange, a plugin every RabbitMQ ships and none
+     * enables by default (scripts/services.sh enables it on the local broker); Testcontainers enables it with
+     * rabbitmq-plugins once the node is up.
+     */
+    private static RabbitMQContainer rabbitMqContainer() {
+        return new RabbitMQContainer(image(RABBITMQ_IMAGE, "rabbitmq:3.13-management", "rabbitmq"))
+                .withPluginsEnabled("rabbitmq_consistent_hash_exchange");
     }
 
     /**
