@@ -15,7 +15,7 @@
 # RabbitMQ images instead (needs a registry).
 #
 # When no engine is reachable (DOCKER_HOST or the default socket) it starts dockerd (root only) with
-#   --iptables=false --bridge=none --storage-driver=vfs
+#   --iptables=false --bridge=none --storage-driver=overlay2 (vfs where overlay2 does not start)
 # on a socket of its own and stops it on exit. It installs what it lacks (docker.io, docker-compose,
 # debootstrap) with apt-get when it runs as root. Exit status 77 means "skipped": no engine and none can be
 # started here (the reason is printed); CHECK_DOCKER_REQUIRED=1 turns that into a failure.
@@ -281,7 +281,7 @@ done
 log "payroll recorded $name with monthly salary $monthly: personnel -> outbox -> WAL -> relay -> RabbitMQ -> payroll works"
 
 relay_uid="$(docker exec "$relay_container" awk '/^Uid:/ { print $2 }' /proc/1/status)"
-[ -n "$relay_uid" ] && [ "$relay_uid" != 0 ] || die "the relay's process runs as uid '${relay_uid}', not as a non-root user"
+if [ -z "$relay_uid" ] || [ "$relay_uid" = 0 ]; then die "the relay's process runs as uid '${relay_uid}', not as a non-root user"; fi
 log "the relay's process (PID 1 in its container) runs as uid $relay_uid"
 
 log "docker stop (SIGTERM) of the relay"

@@ -3,7 +3,8 @@
 #   1. the unit tests (*Test, Surefire) of every module: `mvn test`; they need no services;
 #   2. the integration tests (*IT, Failsafe) against PostgreSQL and RabbitMQ: `mvn verify -DskipUnitTests`
 #      (the parent pom wires skipUnitTests to Surefire only, so the unit tests do not run twice);
-#   3. the Docker deployment: scripts/check-docker.sh builds the images and runs the compose stack end to end.
+#   3. the Docker deployment: scripts/check-docker.sh builds the images and runs the compose stack end to end,
+#      then scripts/check-testcontainers.sh runs two integration tests through test-support's Testcontainers path.
 #      It starts its own dockerd when none is reachable; where none can start (not root, no apt-get) it is
 #      reported as skipped, loudly. OUTBOX_TEST_DOCKER=0 skips it; with OUTBOX_TEST_SERVICES=given it runs only
 #      when a Docker engine is already reachable (it installs nothing then).
@@ -45,6 +46,14 @@ docker_phase() {
   bash scripts/check-docker.sh || status=$?
   if [ "$status" = 77 ]; then
     echo "test: phase 3 SKIPPED: no Docker engine here and none could be started (see above); the Docker deployment was not checked" >&2
+    return 0
+  fi
+  [ "$status" = 0 ] || return "$status"
+  # The same cache: the engine's data already holds the stand-in images check-docker.sh built.
+  echo "test: phase 3: integration tests through Testcontainers (scripts/check-testcontainers.sh)" >&2
+  CHECK_TC_CACHE="${CHECK_DOCKER_CACHE:-$PWD/target/docker-check}" bash scripts/check-testcontainers.sh || status=$?
+  if [ "$status" = 77 ]; then
+    echo "test: phase 3: the Testcontainers path SKIPPED (see above)" >&2
     return 0
   fi
   return "$status"
