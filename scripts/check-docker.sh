@@ -59,7 +59,8 @@ command -v docker >/dev/null || need_packages+=(docker.io)
 command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || need_packages+=(docker-compose)
 [ -n "$official" ] || command -v debootstrap >/dev/null || need_packages+=(debootstrap)
 
-engine_reachable() { docker version >/dev/null 2>&1; }
+# shellcheck source=scripts/docker-check/engine.sh
+. scripts/docker-check/engine.sh
 if ! { command -v docker >/dev/null && engine_reachable; } && ! command -v dockerd >/dev/null; then
   need_packages+=(docker.io)
 fi
@@ -98,23 +99,12 @@ cleanup() {
   fi
   [ -n "$m2_pid" ] && kill "$m2_pid" 2>/dev/null && wait "$m2_pid" 2>/dev/null
   if [ -n "$dockerd_pid" ]; then
-    # Containers of ours that are left (a failed build's) go with the engine: remove them first.
+    # Containers of ours that are left (a failed build's) go first.
     docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
     # Untagged images are the build cache of the Maven stages: only drop what no run used for a week.
     docker image prune -f --filter until=168h >/dev/null 2>&1
-    log "stopping the dockerd it started (pid $dockerd_pid)"
-    kill -TERM "$dockerd_pid" 2>/dev/null
-    for _ in $(seq 1 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$dockerd_pid" 2>/dev/null; then
-      log "dockerd did not stop in 30 s: killing it"
-      kill -KILL "$dockerd_pid" 2>/dev/null
-    fi
-    wait "$dockerd_pid" 2>/dev/null
-    # Its containerd (and shims) die with it; make sure.
-    [ -f "$run_dir/exec/containerd/containerd.pid" ] && kill "$(cat "$run_dir/exec/containerd/containerd.pid")" 2>/dev/null
   fi
-  # dockerd leaves its default network namespace mounted under its exec root.
-  awk -v dir="$run_dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r umount -l
+  stop_dockerd
   rm -rf "$run_dir"
   if [ "$status" = 0 ]; then
     log "PASSED in $((SECONDS - started)) s"
@@ -132,26 +122,7 @@ if engine_reachable; then
   log "using the reachable Docker engine ($(docker version -f '{{.Server.Version}}'))"
 else
   [ "$(id -u)" = 0 ] || skip "no Docker engine is reachable and only root can start dockerd"
-  export DOCKER_HOST="unix://$run_dir/docker.sock"
-  # overlay2 where the kernel and the file system allow it (much faster builds), else vfs (works anywhere).
-  for driver in ${CHECK_DOCKER_STORAGE_DRIVER:-overlay2 vfs}; do
-    log "starting dockerd with storage driver $driver (data in $cache/engine-$driver)"
-    dockerd --iptables=false --ip-masq=false --bridge=none --storage-driver="$driver" \
-      --data-root "$cache/engine-$driver" --exec-root "$run_dir/exec" --pidfile "$run_dir/dockerd.pid" \
-      -H "unix://$run_dir/docker.sock" >"$cache/dockerd.log" 2>&1 &
-    dockerd_pid=$!
-    for _ in $(seq 1 120); do
-      engine_reachable && break
-      kill -0 "$dockerd_pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    engine_reachable && break
-    kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true
-    dockerd_pid=""
-    log "dockerd with $driver did not start: $(tail -1 "$cache/dockerd.log")"
-  done
-  [ -n "$dockerd_pid" ] || skip "dockerd does not start here (last log: $cache/dockerd.log)"
-  log "dockerd $(docker version -f '{{.Server.Version}}') is up"
+  start_dockerd "${CHECK_DOCKER_STORAGE_DRIVER:-overlay2 vfs}"
 fi
 
 # ------------------------------------------------------------------------------------------- images
@@ -171,20 +142,7 @@ if [ -n "$official" ]; then
   log "CHECK_OFFICIAL_IMAGES set: building on the official base images"
 else
   base=outbox-check/debian:bookworm
-  if ! docker image inspect "$base" >/dev/null 2>&1; then
-    rootfs_tar="$cache/debian-bookworm.tar"
-    if [ ! -f "$rootfs_tar" ]; then
-      log "debootstrapping a minimal Debian bookworm from $debian_mirror (once: cached as $rootfs_tar)"
-      rm -rf "$cache/rootfs"
-      debootstrap --variant=minbase bookworm "$cache/rootfs" "$debian_mirror" >"$cache/debootstrap.log" 2>&1 \
-        || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed (log: $cache/debootstrap.log)"; }
-      rm -rf "$cache/rootfs/var/lib/apt/lists/"* "$cache/rootfs/var/cache/apt/archives/"*.deb
-      tar -C "$cache/rootfs" -cf "$rootfs_tar.tmp" . && mv "$rootfs_tar.tmp" "$rootfs_tar"
-      rm -rf "$cache/rootfs"
-    fi
-    log "importing $rootfs_tar as $base"
-    docker import "$rootfs_tar" "$base" >/dev/null
-  fi
+  import_debian_base "$base"
 
   # The builder stage resolves dependencies from the host's Maven repository when there is one (served
   # read-only over HTTP on the loopback interface), else from Maven Central.

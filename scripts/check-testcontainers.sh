@@ -67,26 +67,14 @@ dockerd_pid=""
 tc_properties="$HOME/.testcontainers.properties"
 [ -e "$tc_properties" ] && tc_properties_existed=true || tc_properties_existed=false
 
-engine_reachable() { docker version >/dev/null 2>&1; }
+# shellcheck source=scripts/docker-check/engine.sh
+. scripts/docker-check/engine.sh
 remove_containers() { docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1; }
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   set +e
-  if [ -n "$dockerd_pid" ]; then
-    remove_containers
-    log "stopping the dockerd it started (pid $dockerd_pid)"
-    kill -TERM "$dockerd_pid" 2>/dev/null
-    for _ in $(seq 1 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$dockerd_pid" 2>/dev/null; then
-      log "dockerd did not stop in 30 s: killing it"
-      kill -KILL "$dockerd_pid" 2>/dev/null
-    fi
-    wait "$dockerd_pid" 2>/dev/null
-    [ -f "$run_dir/exec/containerd/containerd.pid" ] && kill "$(cat "$run_dir/exec/containerd/containerd.pid")" 2>/dev/null
-  fi
-  # dockerd leaves its default network namespace mounted under its exec root.
-  awk -v dir="$run_dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r umount -l
+  stop_dockerd
   rm -rf "$run_dir"
   # Testcontainers may remember the engine it found in the user's configuration: not this throw-away one.
   $tc_properties_existed || rm -f "$tc_properties"
@@ -102,25 +90,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ----------------------------------------------------------------------------------------- the engine
-# overlay2 where the kernel and the file system allow it, else vfs (works anywhere, slower).
-for driver in ${CHECK_TC_STORAGE_DRIVER:-overlay2 vfs}; do
-  log "starting dockerd with storage driver $driver (data in $cache/engine-$driver)"
-  dockerd --iptables=false --ip-masq=false --bridge=none --storage-driver="$driver" \
-    --data-root "$cache/engine-$driver" --exec-root "$run_dir/exec" --pidfile "$run_dir/dockerd.pid" \
-    -H "$DOCKER_HOST" >"$cache/dockerd.log" 2>&1 &
-  dockerd_pid=$!
-  for _ in $(seq 1 120); do
-    engine_reachable && break
-    kill -0 "$dockerd_pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  engine_reachable && break
-  kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true
-  dockerd_pid=""
-  log "dockerd with $driver did not start: $(tail -1 "$cache/dockerd.log")"
-done
-[ -n "$dockerd_pid" ] || skip "dockerd does not start here (last log: $cache/dockerd.log)"
-log "dockerd $(docker version -f '{{.Server.Version}}') is up"
+start_dockerd "${CHECK_TC_STORAGE_DRIVER:-overlay2 vfs}"
 remove_containers # a killed earlier run may have left some in the cached engine data
 
 # ------------------------------------------------------------------------------------------- images
@@ -135,20 +105,7 @@ build_image() { # build_image TAG DOCKERFILE
   log "built $tag in $((SECONDS - t0)) s"
 }
 
-if ! docker image inspect "$base" >/dev/null 2>&1; then
-  rootfs_tar="$cache/debian-bookworm.tar"
-  if [ ! -f "$rootfs_tar" ]; then
-    log "debootstrapping a minimal Debian bookworm from $debian_mirror (once: cached as $rootfs_tar)"
-    rm -rf "$cache/rootfs"
-    debootstrap --variant=minbase bookworm "$cache/rootfs" "$debian_mirror" >"$cache/debootstrap.log" 2>&1 \
-      || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed (log: $cache/debootstrap.log)"; }
-    rm -rf "$cache/rootfs/var/lib/apt/lists/"* "$cache/rootfs/var/cache/apt/archives/"*.deb
-    tar -C "$cache/rootfs" -cf "$rootfs_tar.tmp" . && mv "$rootfs_tar.tmp" "$rootfs_tar"
-    rm -rf "$cache/rootfs"
-  fi
-  log "importing $rootfs_tar as $base"
-  docker import "$rootfs_tar" "$base" >/dev/null
-fi
+import_debian_base "$base"
 # Rebuilt every run: the classic builder's cache makes an unchanged image a matter of seconds.
 build_image "$postgres_image" scripts/docker-check/postgres.Dockerfile
 build_image "$rabbitmq_image" scripts/docker-check/rabbitmq.Dockerfile
