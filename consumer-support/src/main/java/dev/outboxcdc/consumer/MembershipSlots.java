@@ -1,15 +1,12 @@
 package dev.outboxcdc.consumer;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
+import dev.outboxcdc.envelope.AmqpChannels;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -77,12 +74,12 @@ final class MembershipSlots implements PartitionBalancer.Membership {
             channel.queueDeclare(memberQueue(main, candidate), false, true, true, Map.of("x-queue-type", "classic"));
             return true;
         } catch (IOException e) {
-            if (replyCode(e) == RESOURCE_LOCKED) {
+            if (AmqpChannels.replyCode(e) == RESOURCE_LOCKED) {
                 return false;
             }
             throw e;
         } finally {
-            close(channel);
+            AmqpChannels.closeQuietly(channel);
         }
     }
 
@@ -96,7 +93,7 @@ final class MembershipSlots implements PartitionBalancer.Membership {
                 used.add(candidate); // ours: a passive declaration of our own exclusive queue succeeds
                 free = 0;
             } catch (IOException e) {
-                int code = replyCode(e);
+                int code = AmqpChannels.replyCode(e);
                 if (code == RESOURCE_LOCKED) {
                     used.add(candidate);
                     free = 0;
@@ -106,26 +103,9 @@ final class MembershipSlots implements PartitionBalancer.Membership {
                     throw e;
                 }
             } finally {
-                close(channel);
+                AmqpChannels.closeQuietly(channel);
             }
         }
         return used;
-    }
-
-    private static int replyCode(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                        && signal.getReason() instanceof AMQP.Channel.Close close
-                ? close.getReplyCode()
-                : -1;
-    }
-
-    private static void close(Channel channel) {
-        if (channel != null && channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | AlreadyClosedException e) {
-                // a refused declaration closed it already
-            }
-        }
     }
 }

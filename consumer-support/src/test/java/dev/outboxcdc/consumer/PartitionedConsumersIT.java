@@ -3,6 +3,7 @@ package dev.outboxcdc.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
+import dev.outboxcdc.envelope.AmqpChannels;
 import dev.outboxcdc.envelope.EnvelopeCodec;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.envelope.QueueType;
@@ -175,9 +176,7 @@ class PartitionedConsumersIT {
             channel.queueDeclarePassive(queue);
             return false;
         } catch (java.io.IOException e) {
-            return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException signal
-                    && signal.getReason() instanceof AMQP.Channel.Close close
-                    && close.getReplyCode() == 405;
+            return AmqpChannels.replyCode(e) == 405; // RESOURCE_LOCKED
         } catch (TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
             return false;
         }

@@ -63,8 +63,13 @@ public final class AmqpChannels {
 
     /** Whether RabbitMQ refused a declaration because the object exists with another type or other arguments. */
     public static boolean isPreconditionFailed(IOException e) {
+        return replyCode(e) == PRECONDITION_FAILED;
+    }
+
+    /** The reply code RabbitMQ closed the channel with on {@code e} (404, 405, 406, ...), or -1 when it did not. */
+    public static int replyCode(IOException e) {
         AMQP.Channel.Close close = channelClose(e);
-        return close != null && close.getReplyCode() == PRECONDITION_FAILED;
+        return close == null ? -1 : close.getReplyCode();
     }
 
     /** RabbitMQ's reason for closing the channel on {@code e}, or null when {@code e} is not such a refusal. */

@@ -1,6 +1,5 @@
 package dev.outboxcdc.relay.publish;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.envelope.OutboxTopology;
@@ -59,17 +58,5 @@ final class Topology {
                     OutboxAmqp.UNROUTED);
         }
         return declared.alternateExchange();
-    }
-
-    private static void closeQuietly(Channel channel) {
-        if (channel != null && channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException
-                    | java.util.concurrent.TimeoutException
-                    | com.rabbitmq.client.AlreadyClosedException e) {
-                log.debug("Closing a channel failed", e);
-            }
-        }
     }
 }

@@ -2,7 +2,7 @@ package dev.outboxcdc.relay.publish;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
+import dev.outboxcdc.envelope.AmqpChannels;
 import dev.outboxcdc.envelope.OutboxAmqp;
 import dev.outboxcdc.relay.health.RelayMetrics;
 import java.io.IOException;
@@ -133,9 +133,7 @@ final class UnroutedCounter implements AutoCloseable {
     }
 
     private static boolean isNotFound(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
-                && close.getReplyCode() == NOT_FOUND;
+        return AmqpChannels.replyCode(e) == NOT_FOUND;
     }
 
     /** Stops polling. */
